@@ -1,0 +1,141 @@
+package harness
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/sparsebench/sparsebench/plugins/scheduler"
+)
+
+// Request is one inference request of a workload.
+type Request struct {
+	Arrival  float64 // seconds
+	Model    int     // index into Catalogue.Models
+	Sample   int     // index into the model's samples
+	Priority int
+	Deadline float64 // absolute, seconds
+}
+
+// Options are the simulation settings that are not part of the workload.
+type Options struct {
+	// PreemptionCost is added, in seconds, whenever the picked task differs
+	// from the task that ran the previous layer and that task is unfinished
+	// (REFERENCE §2; 0 by default).
+	PreemptionCost float64
+	// TimeDecisions measures the wall time spent in Pick. It is off by
+	// default because wall time is the one output that differs between
+	// runs; it is reported, never scored.
+	TimeDecisions bool
+}
+
+// Outcome is what one run produced.
+type Outcome struct {
+	Scheduler   scheduler.Info
+	Finish      []float64 // per request
+	Isolated    []float64 // per request: Σ real layer latencies
+	Preemptions int
+	Decisions   int
+	DecideTime  time.Duration // wall time inside Pick, when measured
+	Metrics     Metrics
+}
+
+// Run simulates the requests on one accelerator under the policy s, by the
+// rules of REFERENCE §2: layer-granular preemption, work-conserving, every
+// request with arrival ≤ now admitted before each decision. The requests
+// must be sorted by arrival (Validate checks it).
+func Run(cat *Catalogue, reqs []Request, s scheduler.Scheduler, opt Options) (out *Outcome, err error) {
+	info := s.Info()
+	tables := Tables(cat, len(reqs))
+	specs := make([]scheduler.TaskSpec, len(reqs))
+	iso := make([]float64, len(reqs))
+	for i, r := range reqs {
+		sm := &cat.Models[r.Model].Samples[r.Sample]
+		specs[i] = scheduler.TaskSpec{
+			Model: r.Model, Arrival: r.Arrival, Deadline: r.Deadline, Priority: float64(r.Priority),
+			Latency: sm.Latency, Sparsity: sm.Sparsity,
+		}
+		iso[i] = sum(sm.Latency)
+	}
+	board, err := scheduler.NewBoard(tables, specs, info.Oracle)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, fmt.Errorf("scheduler %s panicked: %v", info.Name, p)
+		}
+	}()
+	if st, ok := s.(scheduler.Starter); ok {
+		if err := st.Start(tables); err != nil {
+			return nil, fmt.Errorf("scheduler %s: start: %w", info.Name, err)
+		}
+	}
+
+	out = &Outcome{Scheduler: info, Finish: make([]float64, len(reqs)), Isolated: iso}
+	view := board.View()
+	now := 0.0
+	if len(reqs) > 0 {
+		now = reqs[0].Arrival
+	}
+	next, done := 0, 0
+	prev := scheduler.TaskID(-1)
+	for done < len(reqs) {
+		for next < len(reqs) && reqs[next].Arrival <= now {
+			board.Admit(scheduler.TaskID(next))
+			next++
+		}
+		if board.Len() == 0 {
+			// Idle accelerator: jump to the next arrival, never backwards
+			// (deviation 1 of REFERENCE §6).
+			now = math.Max(now, reqs[next].Arrival)
+			continue
+		}
+		board.SetNow(now)
+		var id scheduler.TaskID
+		var perr error
+		if opt.TimeDecisions {
+			t0 := time.Now()
+			id, perr = s.Pick(view)
+			out.DecideTime += time.Since(t0)
+		} else {
+			id, perr = s.Pick(view)
+		}
+		if perr != nil {
+			return nil, fmt.Errorf("scheduler %s at t=%gs (decision %d): %w", info.Name, now, out.Decisions, perr)
+		}
+		if !board.Runnable(id) {
+			return nil, fmt.Errorf("scheduler %s at t=%gs (decision %d) picked task %d, which is %s",
+				info.Name, now, out.Decisions, id, board.Status(id))
+		}
+		board.ClearChanges()
+		out.Decisions++
+		if prev >= 0 && id != prev && board.Runnable(prev) {
+			out.Preemptions++
+			now += opt.PreemptionCost
+		}
+		spec := &specs[id]
+		now += spec.Latency[view.Done(board.Slot(id))]
+		if board.Complete(id, now) {
+			out.Finish[id] = now
+			done++
+		}
+		prev = id
+	}
+	out.Metrics = Score(reqs, out.Finish, iso)
+	out.Metrics.Preemptions = out.Preemptions
+	return out, nil
+}
+
+// Tables extracts what a scheduler may know of a catalogue.
+func Tables(cat *Catalogue, requests int) *scheduler.Tables {
+	t := &scheduler.Tables{Requests: requests, Models: make([]scheduler.ModelTable, len(cat.Models))}
+	for i := range cat.Models {
+		m := &cat.Models[i]
+		t.Models[i] = scheduler.ModelTable{
+			Name: m.Name, Family: m.Family, AvgLatency: m.AvgLatency, FamilyAvgLatency: m.FamilyAvgLatency,
+			AvgSparsity: m.AvgSparsity, SLOBase: m.SLOBase,
+		}
+	}
+	return t
+}

@@ -1,0 +1,243 @@
+package policies
+
+import (
+	"math"
+
+	"github.com/sparsebench/sparsebench/plugins/scheduler"
+)
+
+// The policies in this file score every runnable task at every decision,
+// because their scores move with time (slack, idle time, tokens). Each is a
+// single pass over the view's slots; slots are sorted by arrival and the
+// comparisons are strict, so ties go to the earlier arrival, then the lower
+// request id (REFERENCE §5).
+
+var (
+	_ scheduler.Scheduler = (*planaria)(nil)
+	_ scheduler.Scheduler = (*sdrm3)(nil)
+	_ scheduler.Scheduler = (*dysta)(nil)
+	_ scheduler.Scheduler = (*prema)(nil)
+	_ scheduler.Starter   = (*prema)(nil)
+)
+
+// planaria picks the largest p / slack. Zero slack counts as +∞; negative
+// slack is used as is, so late tasks score negative and wait.
+type planaria struct{}
+
+func (*planaria) Info() scheduler.Info {
+	return scheduler.Info{Name: "planaria", Version: "1", Description: "max priority / slack", Estimate: scheduler.EstimateNone}
+}
+
+func (*planaria) Pick(v *scheduler.View) (scheduler.TaskID, error) {
+	best, bestScore := 0, math.Inf(-1)
+	for i, n := 0, v.Len(); i < n; i++ {
+		slack := v.Slack(i)
+		score := math.Inf(1)
+		if slack != 0 {
+			score = v.Priority(i) / slack
+		}
+		if score > bestScore {
+			best, bestScore = i, score
+		}
+	}
+	return v.ID(best), nil
+}
+
+// sdrm3 picks the largest u + α·f with u = min(1, E/slack) (1 at zero
+// slack) and f = idle / estimate of the next layer. The sparse variant uses
+// γE and γ·estimate on the variant's table.
+type sdrm3 struct {
+	alpha  float64
+	sparse bool
+}
+
+func newSDRM3(p Params, sparse bool) *sdrm3 { return &sdrm3{alpha: p.Alpha, sparse: sparse} }
+
+func (s *sdrm3) Info() scheduler.Info {
+	if s.sparse {
+		return scheduler.Info{Name: "sdrm3-sparse", Version: "1", Description: "SDRM3 on γ-scaled variant estimates",
+			Estimate: scheduler.EstimateVariant, Monitor: true}
+	}
+	return scheduler.Info{Name: "sdrm3", Version: "1", Description: "SDRM3 on family estimates", Estimate: scheduler.EstimateFamily}
+}
+
+func (s *sdrm3) Pick(v *scheduler.View) (scheduler.TaskID, error) {
+	est := scheduler.EstimateFamily
+	if s.sparse {
+		est = scheduler.EstimateVariant
+	}
+	best, bestScore := 0, math.Inf(-1)
+	for i, n := 0, v.Len(); i < n; i++ {
+		e, next := v.Remaining(i, est), v.NextLayer(i, est)
+		if s.sparse {
+			g := v.Gamma(i)
+			e, next = g*e, g*next
+		}
+		u := 1.0
+		if slack := v.Slack(i); slack != 0 {
+			u = math.Min(1, e/slack)
+		}
+		score := u + s.alpha*(v.Idle(i)/next)
+		if score > bestScore {
+			best, bestScore = i, score
+		}
+	}
+	return v.ID(best), nil
+}
+
+type dystaKind int
+
+const (
+	kindNaive  dystaKind = iota // family estimates, no monitor
+	kindSparse                  // variant estimates × γ
+	kindOracle                  // real latencies
+)
+
+// dysta picks the smallest E' + β·(max(0, slack − E') + idle/iso/n), where
+// E' is the remaining estimate (dysta-naive: family; dysta: γ × variant;
+// dysta-oracle: real) and iso the matching isolated estimate (for dysta the
+// variant's, without γ, as REFERENCE §5 writes it).
+type dysta struct {
+	beta float64
+	kind dystaKind
+}
+
+func newDysta(p Params, k dystaKind) *dysta { return &dysta{beta: p.Beta, kind: k} }
+
+func (d *dysta) Info() scheduler.Info {
+	switch d.kind {
+	case kindSparse:
+		return scheduler.Info{Name: "dysta", Version: "1", Description: "Dysta with the hardware monitor",
+			Estimate: scheduler.EstimateVariant, Monitor: true}
+	case kindOracle:
+		return scheduler.Info{Name: "dysta-oracle", Version: "1", Description: "Dysta with real latencies",
+			Estimate: scheduler.EstimateReal, Oracle: true}
+	}
+	return scheduler.Info{Name: "dysta-naive", Version: "1", Description: "Dysta on family estimates",
+		Estimate: scheduler.EstimateFamily}
+}
+
+func (d *dysta) Pick(v *scheduler.View) (scheduler.TaskID, error) {
+	n := v.Len()
+	fn := float64(n)
+	best, bestScore := 0, math.Inf(1)
+	o := v.Oracle()
+	for i := 0; i < n; i++ {
+		var e, iso float64
+		switch d.kind {
+		case kindNaive:
+			e, iso = v.Remaining(i, scheduler.EstimateFamily), v.Isolated(i, scheduler.EstimateFamily)
+		case kindSparse:
+			e, iso = v.Gamma(i)*v.Remaining(i, scheduler.EstimateVariant), v.Isolated(i, scheduler.EstimateVariant)
+		case kindOracle:
+			e, iso = o.Remaining(i), o.Isolated(i)
+		}
+		score := e + d.beta*(math.Max(0, v.Slack(i)-e)+v.Idle(i)/iso/fn)
+		if score < bestScore {
+			best, bestScore = i, score
+		}
+	}
+	return v.ID(best), nil
+}
+
+// prema implements PREMA's token scheme as REFERENCE §5 states it: a task
+// seen for the first time gets token = p; at every later decision its token
+// grows by p·idle/iso_est (sparse: p·idle/(γ·iso_est)), idle measured from
+// its last execution. The threshold is the largest priority level not above
+// the largest token among tasks that already held one; candidates hold a
+// token ≥ threshold; the shortest (γ-scaled) remaining estimate among them
+// runs.
+type prema struct {
+	levels []float64
+	sparse bool
+	token  []float64 // by TaskID
+	seen   []bool    // by TaskID
+}
+
+func newPREMA(p Params, sparse bool) *prema {
+	return &prema{levels: append([]float64(nil), p.Levels...), sparse: sparse}
+}
+
+func (p *prema) Info() scheduler.Info {
+	if p.sparse {
+		return scheduler.Info{Name: "prema-sparse", Version: "1", Description: "PREMA on γ-scaled variant estimates",
+			Estimate: scheduler.EstimateVariant, Monitor: true}
+	}
+	return scheduler.Info{Name: "prema", Version: "1", Description: "PREMA on family estimates", Estimate: scheduler.EstimateFamily}
+}
+
+func (p *prema) Start(t *scheduler.Tables) error {
+	p.token = make([]float64, t.Requests)
+	p.seen = make([]bool, t.Requests)
+	return nil
+}
+
+func (p *prema) Pick(v *scheduler.View) (scheduler.TaskID, error) {
+	if p.token == nil { // used without Start: size by the largest id seen
+		p.Start(&scheduler.Tables{})
+	}
+	est := scheduler.EstimateFamily
+	if p.sparse {
+		est = scheduler.EstimateVariant
+	}
+	n := v.Len()
+	maxOld := 0.0
+	for i := 0; i < n; i++ {
+		id := v.ID(i)
+		p.grow(id)
+		prio := v.Priority(i)
+		if !p.seen[id] {
+			p.seen[id] = true
+			p.token[id] = prio
+			continue
+		}
+		iso := v.Isolated(i, est)
+		if p.sparse {
+			iso *= v.Gamma(i)
+		}
+		p.token[id] += prio * v.Idle(i) / iso
+		if p.token[id] > maxOld {
+			maxOld = p.token[id]
+		}
+	}
+	threshold := p.levels[0]
+	for _, l := range p.levels {
+		if maxOld >= l {
+			threshold = l
+		}
+	}
+	best, bestE := -1, math.Inf(1)
+	for i := 0; i < n; i++ {
+		if p.token[v.ID(i)] < threshold {
+			continue
+		}
+		e := v.Remaining(i, est)
+		if p.sparse {
+			e *= v.Gamma(i)
+		}
+		if best < 0 || e < bestE {
+			best, bestE = i, e
+		}
+	}
+	if best < 0 {
+		// Only possible with custom levels below every priority in play;
+		// fall back to every task rather than stall.
+		for i := 0; i < n; i++ {
+			e := v.Remaining(i, est)
+			if p.sparse {
+				e *= v.Gamma(i)
+			}
+			if best < 0 || e < bestE {
+				best, bestE = i, e
+			}
+		}
+	}
+	return v.ID(best), nil
+}
+
+func (p *prema) grow(id scheduler.TaskID) {
+	for int(id) >= len(p.token) {
+		p.token = append(p.token, 0)
+		p.seen = append(p.seen, false)
+	}
+}

@@ -1,0 +1,226 @@
+package scheduler
+
+import "fmt"
+
+// TaskSpec is everything the harness knows about one request. The real
+// per-layer Latency and Sparsity of its sample stay inside the Board: a
+// policy sees the executed prefix through the monitor and the rest only as
+// an oracle.
+type TaskSpec struct {
+	Model    int
+	Arrival  float64
+	Deadline float64 // absolute
+	Priority float64
+	Latency  []float64
+	Sparsity []float64
+}
+
+// Board owns the mutable state behind a View. The harness (or a plugin
+// server replaying a session) admits tasks and reports completed layers; the
+// Board keeps every derived quantity up to date in O(1) per event, using
+// suffix sums of the static tables so remaining estimates are exact rather
+// than accumulated by subtraction.
+type Board struct {
+	v      View
+	slotOf []int32 // by TaskID: slot in v, or -1 when not runnable
+	state  []taskState
+	// suffix[m][l] = Σ_{j≥l} estimate of layer j of model m; one extra zero
+	// entry at the end so a finished task reads 0.
+	sufFamily [][]float64
+	sufVar    [][]float64
+	// realSuf holds, per admitted task, the suffix sums of its sample's real
+	// latencies; only built for oracle policies.
+	realSuf [][]float64
+}
+
+type taskState uint8
+
+const (
+	pending taskState = iota
+	runnable
+	finished
+)
+
+// NewBoard prepares the state of a run. oracle says whether the policy
+// declared the Oracle capability; only then does the View expose real
+// latencies.
+func NewBoard(t *Tables, specs []TaskSpec, oracle bool) (*Board, error) {
+	b := &Board{
+		slotOf: make([]int32, len(specs)),
+		state:  make([]taskState, len(specs)),
+	}
+	for i := range b.slotOf {
+		b.slotOf[i] = -1
+	}
+	for m := range t.Models {
+		mt := &t.Models[m]
+		if len(mt.FamilyAvgLatency) != mt.Layers() || len(mt.AvgSparsity) != mt.Layers() {
+			return nil, fmt.Errorf("model %s: static tables have %d, %d and %d layers", mt.Name,
+				len(mt.AvgLatency), len(mt.FamilyAvgLatency), len(mt.AvgSparsity))
+		}
+		b.sufFamily = append(b.sufFamily, suffixSums(mt.FamilyAvgLatency))
+		b.sufVar = append(b.sufVar, suffixSums(mt.AvgLatency))
+	}
+	for id, s := range specs {
+		if s.Model < 0 || s.Model >= len(t.Models) {
+			return nil, fmt.Errorf("task %d: model %d out of range", id, s.Model)
+		}
+		n := t.Models[s.Model].Layers()
+		if len(s.Latency) != n || len(s.Sparsity) != n {
+			return nil, fmt.Errorf("task %d: sample has %d latencies and %d sparsities, model %s has %d layers",
+				id, len(s.Latency), len(s.Sparsity), t.Models[s.Model].Name, n)
+		}
+	}
+	b.v.tables = t
+	b.v.specs = specs
+	b.v.slotOf = b.slotOf
+	if oracle {
+		b.v.oracle = &OracleView{}
+		b.realSuf = make([][]float64, len(specs))
+	}
+	return b, nil
+}
+
+func suffixSums(xs []float64) []float64 {
+	s := make([]float64, len(xs)+1)
+	for i := len(xs) - 1; i >= 0; i-- {
+		s[i] = s[i+1] + xs[i]
+	}
+	return s
+}
+
+// View is the policy's read-only window on the board.
+func (b *Board) View() *View { return &b.v }
+
+// Len is the number of runnable tasks.
+func (b *Board) Len() int { return len(b.v.id) }
+
+// SetNow moves the clock. Time never goes backwards; the harness checks it.
+func (b *Board) SetNow(t float64) { b.v.now = t }
+
+// Runnable reports whether id is admitted and unfinished.
+func (b *Board) Runnable(id TaskID) bool {
+	return id >= 0 && int(id) < len(b.state) && b.state[id] == runnable
+}
+
+// Status describes why a TaskID is not runnable, for error messages.
+func (b *Board) Status(id TaskID) string {
+	if id < 0 || int(id) >= len(b.state) {
+		return fmt.Sprintf("unknown (the run has tasks 0..%d)", len(b.state)-1)
+	}
+	switch b.state[id] {
+	case pending:
+		return "not yet arrived"
+	case finished:
+		return "already finished"
+	}
+	return "runnable"
+}
+
+// Admit makes a task runnable. Tasks must be admitted in increasing ID
+// order, which keeps slots sorted by arrival.
+func (b *Board) Admit(id TaskID) {
+	s := &b.v.specs[id]
+	v := &b.v
+	b.state[id] = runnable
+	b.slotOf[id] = int32(len(v.id))
+	v.id = append(v.id, id)
+	v.model = append(v.model, int32(s.Model))
+	v.done = append(v.done, 0)
+	v.total = append(v.total, int32(len(s.Latency)))
+	v.arrival = append(v.arrival, s.Arrival)
+	v.deadline = append(v.deadline, s.Deadline)
+	v.priority = append(v.priority, s.Priority)
+	v.lastExec = append(v.lastExec, s.Arrival)
+	fam, vr := b.sufFamily[s.Model][0], b.sufVar[s.Model][0]
+	v.remFamily = append(v.remFamily, fam)
+	v.remVar = append(v.remVar, vr)
+	v.isoFamily = append(v.isoFamily, fam)
+	v.isoVar = append(v.isoVar, vr)
+	v.gamma = append(v.gamma, 1)
+	v.gammaSum = append(v.gammaSum, 0)
+	if o := v.oracle; o != nil {
+		suf := suffixSums(s.Latency)
+		b.realSuf[id] = suf
+		o.remReal = append(o.remReal, suf[0])
+		o.isoReal = append(o.isoReal, suf[0])
+	}
+	v.arrived = append(v.arrived, id)
+}
+
+// Complete records that the next layer of id finished at time end, updates
+// every derived quantity of the task, and removes it when it has finished.
+// It reports whether the task finished.
+func (b *Board) Complete(id TaskID, end float64) bool {
+	v := &b.v
+	i := int(b.slotOf[id])
+	s := &v.specs[id]
+	l := int(v.done[i])
+	sp := s.Sparsity[l]
+	avg := v.tables.Models[s.Model].AvgSparsity[l]
+	v.done[i]++
+	d := int(v.done[i])
+	v.lastExec[i] = end
+	v.remFamily[i] = b.sufFamily[s.Model][d]
+	v.remVar[i] = b.sufVar[s.Model][d]
+	v.gammaSum[i] += (1 - sp) / (1 - avg)
+	v.gamma[i] = v.gammaSum[i] / float64(d)
+	if o := v.oracle; o != nil {
+		o.remReal[i] = b.realSuf[id][d]
+	}
+	fin := d == int(v.total[i])
+	v.completed = append(v.completed, Completion{
+		ID: id, Layer: l, Sparsity: sp, Latency: s.Latency[l], Finished: fin, End: end,
+	})
+	if fin {
+		b.remove(i)
+		b.state[id] = finished
+		if b.realSuf != nil {
+			b.realSuf[id] = nil
+		}
+	}
+	return fin
+}
+
+// remove deletes slot i keeping the others in ID order, so that scanning
+// policies break ties towards the earlier arrival by strict comparison.
+func (b *Board) remove(i int) {
+	v := &b.v
+	b.slotOf[v.id[i]] = -1
+	v.id = del(v.id, i)
+	for _, id := range v.id[i:] {
+		b.slotOf[id]--
+	}
+	v.model = del(v.model, i)
+	v.done = del(v.done, i)
+	v.total = del(v.total, i)
+	v.arrival = del(v.arrival, i)
+	v.deadline = del(v.deadline, i)
+	v.priority = del(v.priority, i)
+	v.lastExec = del(v.lastExec, i)
+	v.remFamily = del(v.remFamily, i)
+	v.remVar = del(v.remVar, i)
+	v.isoFamily = del(v.isoFamily, i)
+	v.isoVar = del(v.isoVar, i)
+	v.gamma = del(v.gamma, i)
+	v.gammaSum = del(v.gammaSum, i)
+	if o := v.oracle; o != nil {
+		o.remReal = del(o.remReal, i)
+		o.isoReal = del(o.isoReal, i)
+	}
+}
+
+func del[T any](s []T, i int) []T {
+	copy(s[i:], s[i+1:])
+	return s[:len(s)-1]
+}
+
+// Slot returns the slot of a runnable task.
+func (b *Board) Slot(id TaskID) int { return int(b.slotOf[id]) }
+
+// ClearChanges forgets the arrivals and completions reported to the policy;
+// the harness calls it after each Pick.
+func (b *Board) ClearChanges() {
+	b.v.arrived = b.v.arrived[:0]
+	b.v.completed = b.v.completed[:0]
+}

@@ -1,0 +1,161 @@
+package scheduler
+
+// View is the read-only state of a run at a decision point: the runnable
+// (admitted, unfinished) tasks, in slots 0..Len()-1 ordered by TaskID and so
+// by arrival, plus what changed since the previous decision.
+//
+// Per-task quantities are held in parallel arrays (one per quantity) so a
+// policy that scores every task each decision walks contiguous memory; the
+// accessors are small enough to be inlined. Everything a policy derives from
+// the static tables (remaining sums E, iso_est, estimate of the next layer,
+// γ) is maintained incrementally by the Board when a layer completes, so no
+// accessor costs more than O(1).
+//
+// A View is only valid during the Pick call it is passed to.
+type View struct {
+	now   float64
+	id    []TaskID
+	model []int32
+	done  []int32 // layers executed
+	total []int32 // layers in the model
+
+	arrival  []float64
+	deadline []float64 // absolute
+	priority []float64
+	lastExec []float64 // arrival before the first layer
+
+	remFamily []float64 // Σ remaining layers of avg_lat_family
+	remVar    []float64 // Σ remaining layers of avg_lat_variant
+	isoFamily []float64 // Σ all layers of avg_lat_family
+	isoVar    []float64 // Σ all layers of avg_lat_variant
+	gamma     []float64 // dynamic correction; 1 before any layer ran
+	gammaSum  []float64
+
+	arrived   []TaskID
+	completed []Completion
+
+	tables *Tables
+	specs  []TaskSpec
+	slotOf []int32
+	oracle *OracleView
+}
+
+// Completion reports that a task's layer finished on the accelerator, with
+// what the hardware monitor measured.
+type Completion struct {
+	ID       TaskID
+	Layer    int     // index of the layer that ran
+	Sparsity float64 // measured input-activation sparsity of that layer
+	Latency  float64 // measured latency of that layer, seconds
+	Finished bool    // it was the task's last layer
+	End      float64 // time the layer finished
+}
+
+// Now is the current simulated time in seconds.
+func (v *View) Now() float64 { return v.now }
+
+// Len is the number of runnable tasks, n in REFERENCE §4.
+func (v *View) Len() int { return len(v.id) }
+
+// ID is the task in slot i.
+func (v *View) ID(i int) TaskID { return v.id[i] }
+
+// Model is the index in Tables.Models of the variant of the task in slot i.
+func (v *View) Model(i int) int { return int(v.model[i]) }
+
+// Done is the number of layers the task in slot i has executed.
+func (v *View) Done(i int) int { return int(v.done[i]) }
+
+// Layers is the total number of layers of the task in slot i.
+func (v *View) Layers(i int) int { return int(v.total[i]) }
+
+// Arrival is the task's arrival time a.
+func (v *View) Arrival(i int) float64 { return v.arrival[i] }
+
+// Deadline is the task's absolute deadline D.
+func (v *View) Deadline(i int) float64 { return v.deadline[i] }
+
+// Priority is the task's priority p.
+func (v *View) Priority(i int) float64 { return v.priority[i] }
+
+// LastExec is when the task's last layer finished (its arrival before the
+// first layer ran).
+func (v *View) LastExec(i int) float64 { return v.lastExec[i] }
+
+// Idle is now − last_exec.
+func (v *View) Idle(i int) float64 { return v.now - v.lastExec[i] }
+
+// Slack is D − now.
+func (v *View) Slack(i int) float64 { return v.deadline[i] - v.now }
+
+// Remaining is E: the static estimate of the task's remaining layers from
+// the given table (EstimateFamily or EstimateVariant).
+func (v *View) Remaining(i int, e Estimate) float64 {
+	if e == EstimateVariant {
+		return v.remVar[i]
+	}
+	return v.remFamily[i]
+}
+
+// Isolated is iso_est: the static estimate of all the task's layers.
+func (v *View) Isolated(i int, e Estimate) float64 {
+	if e == EstimateVariant {
+		return v.isoVar[i]
+	}
+	return v.isoFamily[i]
+}
+
+// NextLayer is the static estimate of the task's next layer.
+func (v *View) NextLayer(i int, e Estimate) float64 {
+	t := &v.tables.Models[v.model[i]]
+	return t.Estimates(e)[v.done[i]]
+}
+
+// Gamma is γ, the mean over executed layers of (1 − sp_i)/(1 − avg_sp_i);
+// 1 before any layer ran.
+func (v *View) Gamma(i int) float64 { return v.gamma[i] }
+
+// Measured returns the sparsity and latency the hardware monitor measured
+// for the task's executed layers, in layer order. The slices are shared with
+// the harness: do not modify them.
+func (v *View) Measured(i int) (sparsity, latency []float64) {
+	s, d := &v.specs[v.id[i]], int(v.done[i])
+	// The three-index slices cap the capacity, so the unexecuted part of the
+	// sample cannot be reached by re-slicing.
+	return s.Sparsity[:d:d], s.Latency[:d:d]
+}
+
+// Slot returns the slot of task id, or -1 when it is not runnable.
+func (v *View) Slot(id TaskID) int {
+	if id < 0 || int(id) >= len(v.slotOf) {
+		return -1
+	}
+	return int(v.slotOf[id])
+}
+
+// Arrived lists the tasks admitted since the previous decision, in ID order.
+func (v *View) Arrived() []TaskID { return v.arrived }
+
+// Completed lists the layers that finished since the previous decision, in
+// the order they ran.
+func (v *View) Completed() []Completion { return v.completed }
+
+// Tables are the run's static tables.
+func (v *View) Tables() *Tables { return v.tables }
+
+// Oracle returns the real-latency view, or nil unless the policy declared
+// the Oracle capability.
+func (v *View) Oracle() *OracleView { return v.oracle }
+
+// OracleView exposes real latencies of unexecuted layers. Only policies that
+// declare Info.Oracle get one; their results are marked as oracle.
+type OracleView struct {
+	remReal []float64
+	isoReal []float64
+}
+
+// Remaining is the real latency of the remaining layers of the task in slot i.
+func (o *OracleView) Remaining(i int) float64 { return o.remReal[i] }
+
+// Isolated is the real isolated latency of the task in slot i.
+func (o *OracleView) Isolated(i int) float64 { return o.isoReal[i] }
