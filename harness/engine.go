@@ -139,3 +139,30 @@ func Tables(cat *Catalogue, requests int) *scheduler.Tables {
 	}
 	return t
 }
+
+// Job is one scheduler to run on a workload: a label for the results and a
+// constructor, since every run needs a fresh policy.
+type Job struct {
+	Label string
+	New   func() (scheduler.Scheduler, error)
+}
+
+// RunAll runs every job on the same requests, in parallel on up to workers
+// goroutines (≤ 0: one per CPU). Results and errors come back in job order,
+// whatever the number of workers; a failing job does not stop the others.
+func RunAll(cat *Catalogue, reqs []Request, jobs []Job, opt Options, workers int) ([]*Outcome, []error) {
+	outs := make([]*Outcome, len(jobs))
+	errs := make([]error, len(jobs))
+	parallel(len(jobs), workers, func(i int) {
+		s, err := jobs[i].New()
+		if err != nil {
+			errs[i] = fmt.Errorf("%s: %w", jobs[i].Label, err)
+			return
+		}
+		if c, ok := s.(interface{ Close() error }); ok {
+			defer c.Close()
+		}
+		outs[i], errs[i] = Run(cat, reqs, s, opt)
+	})
+	return outs, errs
+}

@@ -1,0 +1,61 @@
+// Command sparsebench runs the sparse multi-DNN scheduling benchmark: it
+// replays request streams on a simulated sparse accelerator under each
+// scheduler and scores the results. `sparsebench help` lists the commands.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+func main() {
+	err := run(os.Args[1:], os.Stdout, os.Stderr)
+	if err == nil {
+		return
+	}
+	if !errors.Is(err, errHelp) {
+		fmt.Fprintln(os.Stderr, "sparsebench:", err)
+	}
+	os.Exit(exitCode(err))
+}
+
+const topUsage = `sparsebench — the benchmark for scheduling sparse multi-DNN workloads
+
+Usage:
+  sparsebench COMMAND [flags]
+
+Commands:
+  run          run schedulers on a trace and print their metrics
+  schedulers   list the built-in scheduling policies
+  hw           reference accelerator models and the model zoo
+  help         show this help
+
+Run 'sparsebench COMMAND --help' for a command's flags and an example.
+`
+
+// run is the whole command line: main only maps its error to an exit status,
+// so tests drive the CLI through it.
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return runDefault(stdout, stderr)
+	}
+	switch args[0] {
+	case "run":
+		return runRun(args[1:], stdout, stderr)
+	case "schedulers":
+		return runSchedulers(args[1:], stdout, stderr)
+	case "hw":
+		if err := runHW(args[1:], stdout, stderr); err != nil && !errors.Is(err, errHelp) && !isExit(err) {
+			return usageErr(err)
+		} else {
+			return err
+		}
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, topUsage)
+		return nil
+	}
+	fmt.Fprint(stderr, topUsage)
+	return usageErr(fmt.Errorf("unknown command %q", args[0]))
+}

@@ -1,0 +1,40 @@
+package harness
+
+import (
+	"runtime"
+	"sync"
+)
+
+// parallel calls f(0..n-1) on up to workers goroutines (≤ 0: GOMAXPROCS).
+// Callers write results into slots indexed by i, so the outcome does not
+// depend on scheduling.
+func parallel(n, workers int, f func(i int)) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers > n {
+		workers = n
+	}
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			f(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}

@@ -1,0 +1,325 @@
+package harness
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+)
+
+// TraceFormat is the format tag of the trace files this version reads and
+// writes. TRACE.md documents the format.
+const TraceFormat = "sparsebench-trace/1"
+
+// Trace is a complete, replayable run input: the catalogue of variants with
+// their samples and static tables, and the request stream.
+type Trace struct {
+	Catalogue Catalogue
+	Requests  []Request
+}
+
+// The wire types use pointers for required numbers so a missing field is
+// told apart from a zero.
+type traceFile struct {
+	Format   *string        `json:"format"`
+	Models   []traceModel   `json:"models"`
+	Requests []traceRequest `json:"requests"`
+}
+
+type traceModel struct {
+	Name             *string       `json:"name"`
+	Family           *string       `json:"family"`
+	Samples          []traceSample `json:"samples"`
+	AvgLatency       []float64     `json:"avg_latency_s"`
+	FamilyAvgLatency []float64     `json:"family_avg_latency_s"`
+	AvgSparsity      []float64     `json:"avg_sparsity"`
+	SLOBase          *float64      `json:"slo_base_s"`
+}
+
+type traceSample struct {
+	Latency  []float64 `json:"latency_s"`
+	Sparsity []float64 `json:"sparsity"`
+}
+
+type traceRequest struct {
+	Arrival  *float64 `json:"arrival_s"`
+	Model    *string  `json:"model"`
+	Sample   *int     `json:"sample"`
+	Priority *int     `json:"priority"`
+	Deadline *float64 `json:"deadline_s"`
+}
+
+// TraceError is a problem in a trace file, located by its JSON path.
+type TraceError struct {
+	File string
+	Path string // e.g. requests[17].arrival_s
+	Msg  string
+}
+
+func (e *TraceError) Error() string {
+	if e.Path == "" {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s: %s", e.File, e.Path, e.Msg)
+}
+
+// ReadTraceFile reads and validates a trace file.
+func ReadTraceFile(path string) (*Trace, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTrace(path, data)
+}
+
+// ParseTrace decodes and validates a trace; name labels error messages.
+func ParseTrace(name string, data []byte) (*Trace, error) {
+	var f traceFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, &TraceError{File: name, Msg: describeJSONError(data, err)}
+	}
+	fail := func(path, format string, args ...any) error {
+		return &TraceError{File: name, Path: path, Msg: fmt.Sprintf(format, args...)}
+	}
+	if f.Format == nil {
+		return nil, fail("format", "missing; want %q", TraceFormat)
+	}
+	if *f.Format != TraceFormat {
+		return nil, fail("format", "unknown format %q; want %q", *f.Format, TraceFormat)
+	}
+	if len(f.Models) == 0 {
+		return nil, fail("models", "missing or empty; want at least one model")
+	}
+	t := &Trace{}
+	index := map[string]int{}
+	familyLayers := map[string]int{}
+	for i, m := range f.Models {
+		p := fmt.Sprintf("models[%d]", i)
+		if m.Name == nil || *m.Name == "" {
+			return nil, fail(p+".name", "missing; want the variant's name")
+		}
+		if j, dup := index[*m.Name]; dup {
+			return nil, fail(p+".name", "%q repeats models[%d].name", *m.Name, j)
+		}
+		index[*m.Name] = i
+		if m.Family == nil || *m.Family == "" {
+			return nil, fail(p+".family", "missing; want the model family")
+		}
+		if len(m.Samples) == 0 {
+			return nil, fail(p+".samples", "missing or empty; want at least one sample")
+		}
+		n := len(m.Samples[0].Latency)
+		if n == 0 {
+			return nil, fail(p+".samples[0].latency_s", "missing or empty; want one latency per layer")
+		}
+		if want, ok := familyLayers[*m.Family]; ok && want != n {
+			return nil, fail(p+".samples[0].latency_s", "%d layers, but family %q has %d in an earlier model", n, *m.Family, want)
+		}
+		familyLayers[*m.Family] = n
+		model := Model{Name: *m.Name, Family: *m.Family, Samples: make([]Sample, len(m.Samples))}
+		for k, s := range m.Samples {
+			sp := fmt.Sprintf("%s.samples[%d]", p, k)
+			if err := checkVector(s.Latency, n, 0, math.Inf(1), true); err != nil {
+				return nil, fail(sp+".latency_s"+err.at, "%s", err.msg)
+			}
+			if err := checkVector(s.Sparsity, n, 0, 1, false); err != nil {
+				return nil, fail(sp+".sparsity"+err.at, "%s", err.msg)
+			}
+			if sum(s.Latency) <= 0 {
+				return nil, fail(sp+".latency_s", "isolated latency is 0; want a positive total")
+			}
+			model.Samples[k] = Sample{Latency: s.Latency, Sparsity: s.Sparsity}
+		}
+		for _, v := range []struct {
+			key    string
+			xs     []float64
+			hi     float64
+			closed bool
+		}{
+			{"avg_latency_s", m.AvgLatency, math.Inf(1), true},
+			{"family_avg_latency_s", m.FamilyAvgLatency, math.Inf(1), true},
+			{"avg_sparsity", m.AvgSparsity, 1, false},
+		} {
+			if err := checkVector(v.xs, n, 0, v.hi, v.closed); err != nil {
+				return nil, fail(p+"."+v.key+err.at, "%s", err.msg)
+			}
+		}
+		if m.SLOBase == nil {
+			return nil, fail(p+".slo_base_s", "missing; want the family's mean isolated latency in seconds")
+		}
+		if !(*m.SLOBase > 0) || math.IsInf(*m.SLOBase, 0) {
+			return nil, fail(p+".slo_base_s", "%g; want a finite number > 0", *m.SLOBase)
+		}
+		model.AvgLatency, model.FamilyAvgLatency, model.AvgSparsity = m.AvgLatency, m.FamilyAvgLatency, m.AvgSparsity
+		model.SLOBase = *m.SLOBase
+		t.Catalogue.Models = append(t.Catalogue.Models, model)
+	}
+	if len(f.Requests) == 0 {
+		return nil, fail("requests", "missing or empty; want at least one request")
+	}
+	t.Requests = make([]Request, len(f.Requests))
+	prev := math.Inf(-1)
+	for i, r := range f.Requests {
+		p := fmt.Sprintf("requests[%d]", i)
+		if r.Arrival == nil {
+			return nil, fail(p+".arrival_s", "missing; want the arrival time in seconds")
+		}
+		if !(*r.Arrival >= 0) {
+			return nil, fail(p+".arrival_s", "%g; want a number ≥ 0", *r.Arrival)
+		}
+		if *r.Arrival < prev {
+			return nil, fail(p+".arrival_s", "%g is before requests[%d].arrival_s = %g; requests must be sorted by arrival", *r.Arrival, i-1, prev)
+		}
+		prev = *r.Arrival
+		if r.Model == nil {
+			return nil, fail(p+".model", "missing; want the name of one of the models")
+		}
+		m, ok := index[*r.Model]
+		if !ok {
+			return nil, fail(p+".model", "unknown model %q; want one of the names in models[]", *r.Model)
+		}
+		if r.Sample == nil {
+			return nil, fail(p+".sample", "missing; want a sample index")
+		}
+		if ns := len(t.Catalogue.Models[m].Samples); *r.Sample < 0 || *r.Sample >= ns {
+			return nil, fail(p+".sample", "%d is out of range; model %q has samples 0..%d", *r.Sample, *r.Model, ns-1)
+		}
+		if r.Priority == nil {
+			return nil, fail(p+".priority", "missing; want a positive integer")
+		}
+		if *r.Priority <= 0 {
+			return nil, fail(p+".priority", "%d; want a positive integer", *r.Priority)
+		}
+		if r.Deadline == nil {
+			return nil, fail(p+".deadline_s", "missing; want the absolute deadline in seconds")
+		}
+		if !(*r.Deadline >= *r.Arrival) {
+			return nil, fail(p+".deadline_s", "%g; want an absolute time ≥ arrival_s (%g)", *r.Deadline, *r.Arrival)
+		}
+		t.Requests[i] = Request{Arrival: *r.Arrival, Model: m, Sample: *r.Sample, Priority: *r.Priority, Deadline: *r.Deadline}
+	}
+	return t, nil
+}
+
+type vectorError struct{ at, msg string }
+
+// checkVector checks a per-layer vector: n finite entries in [lo, hi]
+// (closed) or [lo, hi) (open).
+func checkVector(xs []float64, n int, lo, hi float64, closed bool) *vectorError {
+	if len(xs) != n {
+		return &vectorError{"", fmt.Sprintf("%d entries; want %d, one per layer", len(xs), n)}
+	}
+	for i, x := range xs {
+		ok := x >= lo && (x < hi || closed && x <= hi) && !math.IsInf(x, 0)
+		if !ok {
+			rng := fmt.Sprintf("[%g, %g)", lo, hi)
+			if closed {
+				rng = fmt.Sprintf("a finite number ≥ %g", lo)
+			}
+			return &vectorError{fmt.Sprintf("[%d]", i), fmt.Sprintf("%g; want %s", x, rng)}
+		}
+	}
+	return nil
+}
+
+// describeJSONError turns a decoding error into a message with a line and
+// column, and for type errors the JSON path.
+func describeJSONError(data []byte, err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		line, col := lineCol(data, syn.Offset)
+		return fmt.Sprintf("line %d, column %d: not valid JSON: %v", line, col, syn)
+	case errors.As(err, &typ):
+		line, col := lineCol(data, typ.Offset)
+		return fmt.Sprintf("line %d, column %d: %s: got a JSON %s, want %s", line, col, typ.Field, typ.Value, jsonKind(typ.Type.Kind().String()))
+	}
+	var num *strconv.NumError
+	if errors.As(err, &num) {
+		return fmt.Sprintf("number %s is out of range (want a finite number)", num.Num)
+	}
+	return err.Error()
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "float64", "int":
+		return "a number"
+	case "slice":
+		return "an array"
+	case "struct":
+		return "an object"
+	}
+	return "a " + goKind
+}
+
+func lineCol(data []byte, off int64) (int, int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	before := data[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int(off) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+// WriteTo writes the trace in the sparsebench-trace/1 format: one model and
+// one request per line, so traces diff well.
+func (t *Trace) WriteTo(w io.Writer) (int64, error) {
+	var buf bytes.Buffer
+	buf.WriteString("{\"format\": \"" + TraceFormat + "\",\n\"models\": [\n")
+	for i := range t.Catalogue.Models {
+		m := &t.Catalogue.Models[i]
+		b, err := json.Marshal(m)
+		if err != nil {
+			return 0, err
+		}
+		buf.Write(b)
+		if i < len(t.Catalogue.Models)-1 {
+			buf.WriteByte(',')
+		}
+		buf.WriteByte('\n')
+	}
+	buf.WriteString("],\n\"requests\": [\n")
+	for i, r := range t.Requests {
+		b, err := json.Marshal(traceRequest{Arrival: &r.Arrival, Model: &t.Catalogue.Models[r.Model].Name,
+			Sample: &r.Sample, Priority: &r.Priority, Deadline: &r.Deadline})
+		if err != nil {
+			return 0, err
+		}
+		buf.Write(b)
+		if i < len(t.Requests)-1 {
+			buf.WriteByte(',')
+		}
+		buf.WriteByte('\n')
+	}
+	buf.WriteString("]}\n")
+	n, err := w.Write(buf.Bytes())
+	return int64(n), err
+}
+
+// WriteFileAtomic writes data produced by write to path through a temporary
+// file in the same directory and a rename, so a failure never leaves a
+// half-written file.
+func WriteFileAtomic(path string, write func(io.Writer) error) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
