@@ -23,6 +23,8 @@
 //
 // [Format] and [FormatP] render results for tables.
 //
-// Means and percentiles come from github.com/montanaflynn/stats; Student t
-// quantiles and tail probabilities come from gonum.org/v1/gonum/stat/distuv.
+// Means, standard deviations and percentiles come from
+// github.com/montanaflynn/stats; Student t quantiles come from
+// gonum.org/v1/gonum/stat/distuv and t tail probabilities from the
+// regularized incomplete beta function of gonum.org/v1/gonum/mathext.
 package stats

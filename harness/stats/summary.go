@@ -45,7 +45,9 @@ const bootstrapStream = 0x7370617273656265 // "sparsebe"
 // When N is 0, or a value is NaN or infinite, Center, Lo and Hi are NaN.
 // When N is 1 there is no interval: Lo = Hi = Center. Both cases carry a
 // warning. A sample whose values are all equal has a zero-width interval
-// (Lo = Hi = Center) and no warning.
+// (Lo = Hi = Center) and no warning. encoding/json cannot encode NaN, so a
+// caller writing JSON must map the NaNs of an undefined Summary (say, to
+// null) itself.
 type Summary struct {
 	Center     float64  `json:"center"`     // sample mean
 	Lo         float64  `json:"lo"`         // lower end of the interval
