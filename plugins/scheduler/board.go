@@ -137,6 +137,13 @@ func (b *Board) Admit(id TaskID) {
 	v.remVar = append(v.remVar, vr)
 	v.isoFamily = append(v.isoFamily, fam)
 	v.isoVar = append(v.isoVar, vr)
+	mt := &v.tables.Models[s.Model]
+	v.nextFam = append(v.nextFam, mt.FamilyAvgLatency[0])
+	v.nextVar = append(v.nextVar, mt.AvgLatency[0])
+	v.invIsoFam = append(v.invIsoFam, 1/fam)
+	v.invIsoVar = append(v.invIsoVar, 1/vr)
+	v.invNextFam = append(v.invNextFam, 1/mt.FamilyAvgLatency[0])
+	v.invNextVar = append(v.invNextVar, 1/mt.AvgLatency[0])
 	v.gamma = append(v.gamma, 1)
 	v.gammaSum = append(v.gammaSum, 0)
 	if o := v.oracle; o != nil {
@@ -157,7 +164,8 @@ func (b *Board) Complete(id TaskID, end float64) bool {
 	s := &v.specs[id]
 	l := int(v.done[i])
 	sp := s.Sparsity[l]
-	avg := v.tables.Models[s.Model].AvgSparsity[l]
+	mt := &v.tables.Models[s.Model]
+	avg := mt.AvgSparsity[l]
 	v.done[i]++
 	d := int(v.done[i])
 	v.lastExec[i] = end
@@ -169,6 +177,12 @@ func (b *Board) Complete(id TaskID, end float64) bool {
 		o.remReal[i] = b.realSuf[id][d]
 	}
 	fin := d == int(v.total[i])
+	if !fin {
+		v.nextFam[i] = mt.FamilyAvgLatency[d]
+		v.nextVar[i] = mt.AvgLatency[d]
+		v.invNextFam[i] = 1 / v.nextFam[i]
+		v.invNextVar[i] = 1 / v.nextVar[i]
+	}
 	v.completed = append(v.completed, Completion{
 		ID: id, Layer: l, Sparsity: sp, Latency: s.Latency[l], Finished: fin, End: end,
 	})
@@ -202,6 +216,12 @@ func (b *Board) remove(i int) {
 	v.remVar = del(v.remVar, i)
 	v.isoFamily = del(v.isoFamily, i)
 	v.isoVar = del(v.isoVar, i)
+	v.nextFam = del(v.nextFam, i)
+	v.nextVar = del(v.nextVar, i)
+	v.invIsoFam = del(v.invIsoFam, i)
+	v.invIsoVar = del(v.invIsoVar, i)
+	v.invNextFam = del(v.invNextFam, i)
+	v.invNextVar = del(v.invNextVar, i)
 	v.gamma = del(v.gamma, i)
 	v.gammaSum = del(v.gammaSum, i)
 	if o := v.oracle; o != nil {

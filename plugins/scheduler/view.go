@@ -28,6 +28,13 @@ type View struct {
 	remVar    []float64 // Σ remaining layers of avg_lat_variant
 	isoFamily []float64 // Σ all layers of avg_lat_family
 	isoVar    []float64 // Σ all layers of avg_lat_variant
+	nextFam   []float64 // avg_lat_family of the next layer
+	nextVar   []float64 // avg_lat_variant of the next layer
+	// Reciprocals, so scoring loops multiply instead of divide.
+	invIsoFam  []float64
+	invIsoVar  []float64
+	invNextFam []float64
+	invNextVar []float64
 	gamma     []float64 // dynamic correction; 1 before any layer ran
 	gammaSum  []float64
 
@@ -107,8 +114,27 @@ func (v *View) Isolated(i int, e Estimate) float64 {
 
 // NextLayer is the static estimate of the task's next layer.
 func (v *View) NextLayer(i int, e Estimate) float64 {
-	t := &v.tables.Models[v.model[i]]
-	return t.Estimates(e)[v.done[i]]
+	if e == EstimateVariant {
+		return v.nextVar[i]
+	}
+	return v.nextFam[i]
+}
+
+// InvIsolated is 1 / Isolated(i, e), kept so that scoring loops over
+// thousands of tasks multiply rather than divide.
+func (v *View) InvIsolated(i int, e Estimate) float64 {
+	if e == EstimateVariant {
+		return v.invIsoVar[i]
+	}
+	return v.invIsoFam[i]
+}
+
+// InvNextLayer is 1 / NextLayer(i, e).
+func (v *View) InvNextLayer(i int, e Estimate) float64 {
+	if e == EstimateVariant {
+		return v.invNextVar[i]
+	}
+	return v.invNextFam[i]
 }
 
 // Gamma is γ, the mean over executed layers of (1 − sp_i)/(1 − avg_sp_i);
