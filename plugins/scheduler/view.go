@@ -35,8 +35,8 @@ type View struct {
 	invIsoVar  []float64
 	invNextFam []float64
 	invNextVar []float64
-	gamma     []float64 // dynamic correction; 1 before any layer ran
-	gammaSum  []float64
+	gamma      []float64 // dynamic correction; 1 before any layer ran
+	gammaSum   []float64
 
 	arrived   []TaskID
 	completed []Completion
