@@ -75,7 +75,7 @@ func NewBoard(t *Tables, specs []TaskSpec, oracle bool) (*Board, error) {
 	b.v.specs = specs
 	b.v.slotOf = b.slotOf
 	if oracle {
-		b.v.oracle = &OracleView{}
+		b.v.oracle = &OracleView{v: &b.v}
 		b.realSuf = make([][]float64, len(specs))
 	}
 	return b, nil

@@ -178,6 +178,21 @@ func (v *View) Oracle() *OracleView { return v.oracle }
 type OracleView struct {
 	remReal []float64
 	isoReal []float64
+	v       *View
+}
+
+// Latencies are the real per-layer latencies of the sample of the task in
+// slot i, executed and future. Do not modify them.
+func (o *OracleView) Latencies(i int) []float64 {
+	l := o.v.specs[o.v.id[i]].Latency
+	return l[:len(l):len(l)]
+}
+
+// Sparsities are the real per-layer activation sparsities of the sample of
+// the task in slot i, executed and future. Do not modify them.
+func (o *OracleView) Sparsities(i int) []float64 {
+	s := o.v.specs[o.v.id[i]].Sparsity
+	return s[:len(s):len(s)]
 }
 
 // Remaining is the real latency of the remaining layers of the task in slot i.
