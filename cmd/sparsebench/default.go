@@ -19,10 +19,10 @@ func runDefault(stdout, stderr io.Writer) error {
 		return err
 	}
 	specs, _ := policies.ParseList("all")
-	rows, err := runSpecs(&harness.Trace{Catalogue: *cat, Requests: reqs}, specs, harness.Options{}, 0)
-	if err != nil {
+	rows := runSpecs(&harness.Trace{Catalogue: *cat, Requests: reqs}, specs, harness.Options{}, 0)
+	fmt.Fprintf(stdout, "Synthetic workload: 1000 requests at 90%% of capacity, SLO ×10, seed 1\n\n")
+	if err := writeResults(stdout, "table", rows, false); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Synthetic workload: 1000 requests at 90%% of capacity, SLO ×10, seed 1\n\n")
-	return writeResults(stdout, "table", rows, false)
+	return failed(rows)
 }

@@ -17,15 +17,19 @@ import (
 type resultRow struct {
 	Scheduler string `json:"scheduler"`
 	Oracle    bool   `json:"oracle"`
-	harness.Metrics
-	Decisions int `json:"decisions"`
+	*harness.Metrics
+	Decisions int `json:"decisions,omitempty"`
 	// DecideNSPerDecision is the mean wall time of one Pick, only with
 	// --timing (it varies between runs and machines; never scored).
 	DecideNSPerDecision *float64 `json:"decide_ns_per_decision,omitempty"`
+	// Error is set when the scheduler's run failed; the metrics are then
+	// absent.
+	Error string `json:"error,omitempty"`
 }
 
 func newRow(label string, o *harness.Outcome) resultRow {
-	r := resultRow{Scheduler: label, Oracle: o.Scheduler.Oracle, Metrics: o.Metrics, Decisions: o.Decisions}
+	m := o.Metrics
+	r := resultRow{Scheduler: label, Oracle: o.Scheduler.Oracle, Metrics: &m, Decisions: o.Decisions}
 	if o.DecideTime > 0 && o.Decisions > 0 {
 		ns := float64(o.DecideTime.Nanoseconds()) / float64(o.Decisions)
 		r.DecideNSPerDecision = &ns
@@ -55,6 +59,10 @@ func writeResults(w io.Writer, format string, rows []resultRow, timing bool) err
 		}
 		cw.Write(head)
 		for _, r := range rows {
+			if r.Error != "" {
+				cw.Write([]string{r.Scheduler, "FAILED: " + r.Error})
+				continue
+			}
 			rec := []string{r.Scheduler, strconv.FormatBool(r.Oracle), strconv.Itoa(r.Requests),
 				g(r.ViolationRate), g(r.ANTT), g(r.STP), g(r.P50NTT), g(r.P95NTT), g(r.P99NTT),
 				strconv.Itoa(r.Preemptions), g(r.Makespan), strconv.Itoa(r.Decisions)}
@@ -78,6 +86,10 @@ func writeResults(w io.Writer, format string, rows []resultRow, timing bool) err
 			name := r.Scheduler
 			if r.Oracle {
 				name += " (oracle)"
+			}
+			if r.Error != "" {
+				fmt.Fprintf(tw, "%s\tFAILED (see below)\t\n", name)
+				continue
 			}
 			fmt.Fprintf(tw, "%s\t%.1f%%\t%.2f\t%.3f\t%.2f\t%.2f\t%.2f\t%d\t%.2f\t", name, 100*r.ViolationRate, r.ANTT, r.STP,
 				r.P50NTT, r.P95NTT, r.P99NTT, r.Preemptions, r.Makespan)

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/plugins/policies"
@@ -52,30 +53,53 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		return usageErr(err)
 	}
 	opt := harness.Options{PreemptionCost: f.preemptionCost, TimeDecisions: f.timing}
-	rows, err := runSpecs(tr, specs, opt, f.workers)
-	if err != nil {
+	rows := runSpecs(tr, specs, opt, f.workers)
+	if err := writeResults(stdout, f.format, rows, f.timing); err != nil {
 		return err
 	}
-	return writeResults(stdout, f.format, rows, f.timing)
+	return failed(rows)
 }
 
-// runSpecs runs each spec on the trace and returns one row each, in
-// the order asked. The first failure is returned after all have run.
-func runSpecs(tr *harness.Trace, specs []policies.Spec, opt harness.Options, workers int) ([]resultRow, error) {
+// runSpecs runs each spec on the trace and returns one row each, in the
+// order asked.
+func runSpecs(tr *harness.Trace, specs []policies.Spec, opt harness.Options, workers int) []resultRow {
 	jobs := make([]harness.Job, len(specs))
 	for i, s := range specs {
 		s := s
 		jobs[i] = harness.Job{Label: s.Text, New: func() (scheduler.Scheduler, error) { return s.New(), nil }}
 	}
+	return runJobs(tr, jobs, opt, workers)
+}
+
+// runJobs runs the jobs on the trace. A job that fails gets a row that
+// carries its error, so one broken scheduler never hides the others'
+// results; failed reports them afterwards.
+func runJobs(tr *harness.Trace, jobs []harness.Job, opt harness.Options, workers int) []resultRow {
 	outs, errs := harness.RunAll(&tr.Catalogue, tr.Requests, jobs, opt, workers)
-	rows := make([]resultRow, len(specs))
-	for i := range specs {
+	rows := make([]resultRow, len(jobs))
+	for i, j := range jobs {
 		if errs[i] != nil {
-			return nil, errs[i]
+			rows[i] = resultRow{Scheduler: j.Label, Error: errs[i].Error()}
+			continue
 		}
-		rows[i] = newRow(specs[i].Text, outs[i])
+		rows[i] = newRow(j.Label, outs[i])
 	}
-	return rows, nil
+	return rows
+}
+
+// failed returns an error (exit status 1) naming the schedulers whose run
+// failed, after their rows have been written.
+func failed(rows []resultRow) error {
+	var msgs []string
+	for _, r := range rows {
+		if r.Error != "" {
+			msgs = append(msgs, r.Error)
+		}
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	return &exitError{code: 1, err: fmt.Errorf("%d scheduler run(s) failed:\n  %s", len(msgs), strings.Join(msgs, "\n  "))}
 }
 
 func checkFormat(f string) error {
