@@ -97,20 +97,40 @@ func Generate(cat *Catalogue, w Workload) ([]Request, error) {
 	if err := w.Validate(cat); err != nil {
 		return nil, err
 	}
+	gap := gapSampler(Stream(w.Seed, "arrivals"), w.Rate, w.Burstiness)
+	t := 0.0
+	return draw(cat, w, func(int) float64 { t += gap(); return t }), nil
+}
+
+// GenerateAt draws a request stream whose arrival times are given (a
+// replayed trace's), compressed by speedup (2 halves every time); models,
+// samples and priorities are drawn from the seed as in Generate.
+func GenerateAt(cat *Catalogue, w Workload, arrivals []float64, speedup float64) ([]Request, error) {
+	if err := w.Validate(cat); err != nil {
+		return nil, err
+	}
+	if w.Requests > len(arrivals) {
+		return nil, fmt.Errorf("requests = %d, but the replayed trace has %d arrivals", w.Requests, len(arrivals))
+	}
+	if !(speedup > 0) || math.IsInf(speedup, 0) {
+		return nil, fmt.Errorf("speedup %g, want > 0", speedup)
+	}
+	return draw(cat, w, func(i int) float64 { return arrivals[i] / speedup }), nil
+}
+
+// draw fills in everything but the arrival times, each dimension from its
+// own stream.
+func draw(cat *Catalogue, w Workload, arrival func(i int) float64) []Request {
 	prios := w.Priorities
 	if len(prios) == 0 {
 		prios = DefaultPriorities
 	}
-	arrivals := Stream(w.Seed, "arrivals")
 	variants := Stream(w.Seed, "variant")
 	samples := Stream(w.Seed, "sample")
 	priorities := Stream(w.Seed, "priority")
-	gap := gapSampler(arrivals, w.Rate, w.Burstiness)
-
 	reqs := make([]Request, w.Requests)
-	t := 0.0
 	for i := range reqs {
-		t += gap()
+		t := arrival(i)
 		m := drawModel(variants, len(cat.Models), w.Shares)
 		model := &cat.Models[m]
 		reqs[i] = Request{
@@ -121,7 +141,7 @@ func Generate(cat *Catalogue, w Workload) ([]Request, error) {
 			Deadline: t + w.SLOMult*model.SLOBase,
 		}
 	}
-	return reqs, nil
+	return reqs
 }
 
 func drawModel(r *rand.Rand, n int, shares []float64) int {
