@@ -153,7 +153,7 @@ type Job struct {
 func RunAll(cat *Catalogue, reqs []Request, jobs []Job, opt Options, workers int) ([]*Outcome, []error) {
 	outs := make([]*Outcome, len(jobs))
 	errs := make([]error, len(jobs))
-	parallel(len(jobs), workers, func(i int) {
+	ForEach(len(jobs), workers, func(i int) {
 		s, err := jobs[i].New()
 		if err != nil {
 			errs[i] = fmt.Errorf("%s: %w", jobs[i].Label, err)

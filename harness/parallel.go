@@ -5,10 +5,10 @@ import (
 	"sync"
 )
 
-// parallel calls f(0..n-1) on up to workers goroutines (≤ 0: GOMAXPROCS).
+// ForEach calls f(0..n-1) on up to workers goroutines (≤ 0: GOMAXPROCS).
 // Callers write results into slots indexed by i, so the outcome does not
 // depend on scheduling.
-func parallel(n, workers int, f func(i int)) {
+func ForEach(n, workers int, f func(i int)) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}

@@ -27,7 +27,9 @@ Usage:
   sparsebench COMMAND [flags]
 
 Commands:
-  run          run schedulers on a trace and print their metrics
+  run          run schedulers on a scenario or a trace and print their metrics
+  scenarios    list, show and validate the versioned benchmark scenarios
+  trace        write the exact input of a scenario run as a sparsebench-trace/1 file
   schedulers   list the built-in scheduling policies
   hw           reference accelerator models and the model zoo
   help         show this help
@@ -44,6 +46,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "run":
 		return runRun(args[1:], stdout, stderr)
+	case "scenarios":
+		return runScenariosCmd(args[1:], stdout, stderr)
+	case "trace":
+		return runTrace(args[1:], stdout, stderr)
 	case "schedulers":
 		return runSchedulers(args[1:], stdout, stderr)
 	case "hw":

@@ -15,8 +15,16 @@ import (
 // resultRow is one scheduler's result in `run` output. Its JSON field names
 // are part of the published output format: add fields, never rename them.
 type resultRow struct {
-	Scheduler string `json:"scheduler"`
-	Oracle    bool   `json:"oracle"`
+	// Where the row comes from, for scenario runs.
+	Scenario     string  `json:"scenario,omitempty"`
+	ScenarioHash string  `json:"scenario_hash,omitempty"`
+	Point        string  `json:"point,omitempty"`
+	Rate         float64 `json:"rate,omitempty"`
+	SLOMult      float64 `json:"slo_mult,omitempty"`
+	Seed         *uint64 `json:"seed,omitempty"`
+	Seeds        int     `json:"seeds,omitempty"` // in means: how many seeds were averaged
+	Scheduler    string  `json:"scheduler"`
+	Oracle       bool    `json:"oracle"`
 	*harness.Metrics
 	Decisions int `json:"decisions,omitempty"`
 	// DecideNSPerDecision is the mean wall time of one Pick, only with
@@ -52,27 +60,7 @@ func writeResults(w io.Writer, format string, rows []resultRow, timing bool) err
 		buf.Write(b)
 		buf.WriteByte('\n')
 	case "csv":
-		cw := csv.NewWriter(&buf)
-		head := []string{"scheduler", "oracle", "requests", "violation_rate", "antt", "stp", "p50_ntt", "p95_ntt", "p99_ntt", "preemptions", "makespan_s", "decisions"}
-		if timing {
-			head = append(head, "decide_ns_per_decision")
-		}
-		cw.Write(head)
-		for _, r := range rows {
-			if r.Error != "" {
-				cw.Write([]string{r.Scheduler, "FAILED: " + r.Error})
-				continue
-			}
-			rec := []string{r.Scheduler, strconv.FormatBool(r.Oracle), strconv.Itoa(r.Requests),
-				g(r.ViolationRate), g(r.ANTT), g(r.STP), g(r.P50NTT), g(r.P95NTT), g(r.P99NTT),
-				strconv.Itoa(r.Preemptions), g(r.Makespan), strconv.Itoa(r.Decisions)}
-			if timing {
-				rec = append(rec, optG(r.DecideNSPerDecision))
-			}
-			cw.Write(rec)
-		}
-		cw.Flush()
-		if err := cw.Error(); err != nil {
+		if err := writeCSV(&buf, rows); err != nil {
 			return err
 		}
 	default:
@@ -111,4 +99,33 @@ func optG(x *float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(*x, 'f', 0, 64)
+}
+
+// writeCSV writes one line per row. Scenario columns are always present
+// (empty for trace runs) so every CSV sparsebench writes has one header.
+func writeCSV(w io.Writer, rows []resultRow) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"scenario", "scenario_hash", "point", "rate", "slo_mult", "seed", "scheduler", "oracle", "requests",
+		"violation_rate", "antt", "stp", "p50_ntt", "p95_ntt", "p99_ntt", "preemptions", "makespan_s", "decisions",
+		"decide_ns_per_decision", "error"})
+	for _, r := range rows {
+		seed := ""
+		if r.Seed != nil {
+			seed = strconv.FormatUint(*r.Seed, 10)
+		}
+		rate, mult := "", ""
+		if r.Scenario != "" {
+			rate, mult = g(r.Rate), g(r.SLOMult)
+		}
+		rec := []string{r.Scenario, r.ScenarioHash, r.Point, rate, mult, seed, r.Scheduler, strconv.FormatBool(r.Oracle)}
+		if r.Metrics == nil {
+			rec = append(rec, "", "", "", "", "", "", "", "", "", "", "", r.Error)
+		} else {
+			rec = append(rec, strconv.Itoa(r.Requests), g(r.ViolationRate), g(r.ANTT), g(r.STP), g(r.P50NTT), g(r.P95NTT),
+				g(r.P99NTT), strconv.Itoa(r.Preemptions), g(r.Makespan), strconv.Itoa(r.Decisions), optG(r.DecideNSPerDecision), "")
+		}
+		cw.Write(rec)
+	}
+	cw.Flush()
+	return cw.Error()
 }

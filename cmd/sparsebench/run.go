@@ -10,11 +10,18 @@ import (
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
-const runUsage = `sparsebench run --trace FILE [--scheduler LIST|all] [--format table|json|csv]`
+const runUsage = `sparsebench run (--scenario ID | --trace FILE) [--scheduler LIST|all] [--seeds N] [--rate R] [--slo-mult M] [--requests N] [--format table|json|csv]`
 
-const runExample = `sparsebench run --trace harness/testdata/handwritten.json --scheduler fcfs,dysta --format json`
+const runExample = `sparsebench run --scenario mobile-visual-perception --scheduler fcfs,dysta
+sparsebench run --scenario datacenter-personal-assistant@v1 --rate 40 --seeds 3 --format json
+sparsebench run --trace harness/testdata/handwritten.json --scheduler fcfs,dysta --format csv`
 
 type runFlags struct {
+	scenario       string
+	seeds          int
+	rate           float64
+	sloMult        float64
+	requests       int
 	trace          string
 	schedulers     string
 	format         string
@@ -26,6 +33,11 @@ type runFlags struct {
 func runRun(args []string, stdout, stderr io.Writer) error {
 	var f runFlags
 	fs := newFlagSet("run", runUsage, runExample, stderr)
+	fs.StringVar(&f.scenario, "scenario", "", "run the built-in scenario `ID` (NAME or NAME@vN) at its operating points")
+	fs.IntVar(&f.seeds, "seeds", 0, "number of run seeds (0: the scenario's own list)")
+	fs.Float64Var(&f.rate, "rate", 0, "arrival rate in requests/s, instead of the operating points")
+	fs.Float64Var(&f.sloMult, "slo-mult", 0, "SLO multiplier, instead of the operating points")
+	fs.IntVar(&f.requests, "requests", 0, "requests per run (0: the scenario's)")
 	fs.StringVar(&f.trace, "trace", "", "replay this `sparsebench-trace/1` file")
 	fs.StringVar(&f.schedulers, "scheduler", "all", "comma-separated `list` of schedulers (NAME[:key=value…]), or all")
 	fs.StringVar(&f.format, "format", "table", "output `format`: table, json or csv")
@@ -45,8 +57,14 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageErr(fmt.Errorf("--scheduler: %w", err))
 	}
-	if f.trace == "" {
-		return usageErr(fmt.Errorf("run: --trace FILE is required"))
+	if (f.trace == "") == (f.scenario == "") {
+		return usageErr(fmt.Errorf("run: give exactly one of --scenario ID and --trace FILE"))
+	}
+	if f.scenario != "" {
+		return runScenario(f, specs, stdout)
+	}
+	if f.seeds != 0 || f.rate != 0 || f.sloMult != 0 || f.requests != 0 {
+		return usageErr(fmt.Errorf("run: --seeds, --rate, --slo-mult and --requests apply to --scenario runs; a trace fixes them"))
 	}
 	tr, err := harness.ReadTraceFile(f.trace)
 	if err != nil {

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"text/tabwriter"
+
+	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/stats"
+	"github.com/sparsebench/sparsebench/plugins/policies"
+	"github.com/sparsebench/sparsebench/plugins/scheduler"
+	"github.com/sparsebench/sparsebench/suite"
+)
+
+// scenarioRun is the result of running schedulers on scenarios: one row per
+// scheduler, point and seed, and one mean row per scheduler and point.
+type scenarioRun struct {
+	Results []resultRow `json:"results"`
+	Means   []resultRow `json:"means"`
+}
+
+func runScenario(f runFlags, specs []policies.Spec, stdout io.Writer) error {
+	s, err := suite.Builtin()
+	if err != nil {
+		return err
+	}
+	sc, err := s.Resolve(f.scenario)
+	if err != nil {
+		return usageErr(fmt.Errorf("--scenario: %w", err))
+	}
+	if f.rate < 0 || f.sloMult < 0 || f.requests < 0 || f.seeds < 0 {
+		return usageErr(fmt.Errorf("run: --rate, --slo-mult, --requests and --seeds must be positive"))
+	}
+	points := sc.OperatingPoints()
+	if f.rate != 0 || f.sloMult != 0 {
+		np := suite.NamedPoint{Name: "custom", RunPoint: suite.RunPoint{Rate: f.rate, SLOMult: f.sloMult}}
+		points = []suite.NamedPoint{np}
+	}
+	for i := range points {
+		points[i].Requests = f.requests
+	}
+	res, err := runScenarios([]*suite.Scenario{sc}, points, f.seeds, builtinJobs(specs), f.workers)
+	if err != nil {
+		return err
+	}
+	if err := writeScenarioRun(stdout, f.format, res); err != nil {
+		return err
+	}
+	return failed(res.Results)
+}
+
+func builtinJobs(specs []policies.Spec) []harness.Job {
+	jobs := make([]harness.Job, len(specs))
+	for i, s := range specs {
+		s := s
+		jobs[i] = harness.Job{Label: s.Text, New: func() (scheduler.Scheduler, error) { return s.New(), nil }}
+	}
+	return jobs
+}
+
+// runScenarios runs the jobs on each scenario at the given points (nil:
+// each scenario's operating points) and seeds.
+func runScenarios(scs []*suite.Scenario, points []suite.NamedPoint, seeds int, jobs []harness.Job, workers int) (*scenarioRun, error) {
+	res := &scenarioRun{}
+	for _, sc := range scs {
+		pts := points
+		if pts == nil {
+			pts = sc.OperatingPoints()
+		}
+		cells, err := sc.RunGrid(pts, sc.SeedList(seeds), jobs, workers)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cells {
+			var row resultRow
+			if c.Err != nil {
+				row = resultRow{Scheduler: c.Scheduler, Error: c.Err.Error()}
+			} else {
+				row = newRow(c.Scheduler, c.Outcome)
+			}
+			seed := c.Point.Seed
+			row.Scenario, row.ScenarioHash, row.Point = sc.ID(), sc.Hash(), c.Point.Name
+			row.Rate, row.SLOMult, row.Seed = c.Point.Rate, c.Point.SLOMult, &seed
+			res.Results = append(res.Results, row)
+		}
+		res.Means = append(res.Means, means(res.Results[len(res.Results)-len(cells):])...)
+	}
+	return res, nil
+}
+
+// means averages each scheduler's metrics over the seeds of each point, in
+// the order the rows first appear. Failed runs are left out of the mean.
+func means(rows []resultRow) []resultRow {
+	type key struct{ point, sched string }
+	var order []key
+	groups := map[key][]resultRow{}
+	for _, r := range rows {
+		k := key{r.Point, r.Scheduler}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], r)
+	}
+	var out []resultRow
+	for _, k := range order {
+		g := groups[k]
+		m := resultRow{Scenario: g[0].Scenario, ScenarioHash: g[0].ScenarioHash, Point: k.point,
+			Rate: g[0].Rate, SLOMult: g[0].SLOMult, Scheduler: k.sched}
+		var ok []resultRow
+		for _, r := range g {
+			if r.Error == "" {
+				ok = append(ok, r)
+				m.Oracle = r.Oracle
+			} else if m.Error == "" {
+				m.Error = r.Error
+			}
+		}
+		m.Seeds = len(ok)
+		if len(ok) > 0 {
+			avg := func(get func(*harness.Metrics) float64) float64 {
+				var s float64
+				for _, r := range ok {
+					s += get(r.Metrics)
+				}
+				return s / float64(len(ok))
+			}
+			mm := &harness.Metrics{
+				Requests:      ok[0].Requests,
+				ViolationRate: avg(func(x *harness.Metrics) float64 { return x.ViolationRate }),
+				ANTT:          avg(func(x *harness.Metrics) float64 { return x.ANTT }),
+				STP:           avg(func(x *harness.Metrics) float64 { return x.STP }),
+				P50NTT:        avg(func(x *harness.Metrics) float64 { return x.P50NTT }),
+				P95NTT:        avg(func(x *harness.Metrics) float64 { return x.P95NTT }),
+				P99NTT:        avg(func(x *harness.Metrics) float64 { return x.P99NTT }),
+				Makespan:      avg(func(x *harness.Metrics) float64 { return x.Makespan }),
+			}
+			mm.Violations = int(math.Round(avg(func(x *harness.Metrics) float64 { return float64(x.Violations) })))
+			mm.Preemptions = int(math.Round(avg(func(x *harness.Metrics) float64 { return float64(x.Preemptions) })))
+			m.Metrics = mm
+			m.Error = ""
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func writeScenarioRun(w io.Writer, format string, res *scenarioRun) error {
+	var buf bytes.Buffer
+	switch format {
+	case "json":
+		b, err := json.MarshalIndent(res, "", "  ")
+		if err != nil {
+			return err
+		}
+		buf.Write(append(b, '\n'))
+	case "csv":
+		if err := writeCSV(&buf, res.Results); err != nil {
+			return err
+		}
+	default:
+		writeScenarioTable(&buf, res)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// writeScenarioTable prints, per scenario and point, each scheduler's mean
+// over seeds with a 95% Student-t interval.
+func writeScenarioTable(buf *bytes.Buffer, res *scenarioRun) {
+	type key struct{ scen, point, sched string }
+	per := map[key][]resultRow{}
+	for _, r := range res.Results {
+		k := key{r.Scenario, r.Point, r.Scheduler}
+		per[k] = append(per[k], r)
+	}
+	var tw *tabwriter.Writer
+	last := ""
+	for _, m := range res.Means {
+		block := m.Scenario + "/" + m.Point
+		if block != last {
+			if tw != nil {
+				tw.Flush()
+				buf.WriteString("\n")
+			}
+			g := per[key{m.Scenario, m.Point, m.Scheduler}]
+			fmt.Fprintf(buf, "%s %s (hash %s): %g requests/s, SLO ×%g, %d requests, %d seeds; mean ± 95%% CI over seeds\n",
+				m.Scenario, m.Point, m.ScenarioHash[:12], m.Rate, m.SLOMult, requestsOf(g), len(g))
+			tw = tabwriter.NewWriter(buf, 0, 0, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintln(tw, "scheduler\tviolations\tANTT\tSTP (inf/s)\tp99 NTT\tpreemptions\t")
+			last = block
+		}
+		name := m.Scheduler
+		if m.Oracle {
+			name += " (oracle)"
+		}
+		g := per[key{m.Scenario, m.Point, m.Scheduler}]
+		if m.Metrics == nil {
+			fmt.Fprintf(tw, "%s\tFAILED (see below)\t\t\t\t\t\n", name)
+			continue
+		}
+		col := func(get func(*harness.Metrics) float64, u stats.Unit) string {
+			var xs []float64
+			for _, r := range g {
+				if r.Metrics != nil {
+					xs = append(xs, get(r.Metrics))
+				}
+			}
+			return stats.Format(stats.Mean(xs, 0.95), u)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t\n", name,
+			col(func(x *harness.Metrics) float64 { return x.ViolationRate }, stats.Percent),
+			col(func(x *harness.Metrics) float64 { return x.ANTT }, stats.Plain),
+			col(func(x *harness.Metrics) float64 { return x.STP }, stats.Plain),
+			col(func(x *harness.Metrics) float64 { return x.P99NTT }, stats.Plain),
+			m.Preemptions)
+	}
+	if tw != nil {
+		tw.Flush()
+	}
+}
+
+func requestsOf(rows []resultRow) int {
+	for _, r := range rows {
+		if r.Metrics != nil {
+			return r.Requests
+		}
+	}
+	return 0
+}

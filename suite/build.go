@@ -1,0 +1,137 @@
+package suite
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/sparsebench/sparsebench/hardware"
+	"github.com/sparsebench/sparsebench/harness"
+)
+
+// RunPoint fixes what varies between runs of one scenario: the operating
+// point, the request count and the run seed. Zero values take the
+// scenario's defaults.
+type RunPoint struct {
+	Rate     float64
+	SLOMult  float64
+	Requests int
+	Seed     uint64
+}
+
+// Resolved fills a point's zero fields from the scenario's defaults.
+func (s *Scenario) Resolved(p RunPoint) RunPoint {
+	if p.Rate == 0 {
+		p.Rate = s.Arrivals.Rate
+	}
+	if p.SLOMult == 0 {
+		p.SLOMult = s.SLOMult
+	}
+	if p.Requests == 0 {
+		p.Requests = s.Requests
+	}
+	return p
+}
+
+var catalogues sync.Map // scenario hash → *catalogueOnce
+
+type catalogueOnce struct {
+	once sync.Once
+	cat  *harness.Catalogue
+	err  error
+}
+
+// Catalogue is the scenario's catalogue: every variant with its samples,
+// generated from the data-set seed. It depends on nothing else, so it is
+// built once per scenario and shared (read-only) by every run.
+func (s *Scenario) Catalogue() (*harness.Catalogue, error) {
+	v, _ := catalogues.LoadOrStore(s.Hash(), &catalogueOnce{})
+	c := v.(*catalogueOnce)
+	c.once.Do(func() { c.cat, c.err = buildCatalogue(s) })
+	return c.cat, c.err
+}
+
+// Trace builds the exact input of one run: the catalogue and the request
+// stream drawn from the run seed. Every scheduler replays the same trace for
+// the same point and seed.
+func (s *Scenario) Trace(p RunPoint) (*harness.Trace, error) {
+	p = s.Resolved(p)
+	cat, err := s.Catalogue()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.ID(), err)
+	}
+	w := harness.Workload{
+		Requests:   p.Requests,
+		Rate:       p.Rate,
+		SLOMult:    p.SLOMult,
+		Priorities: s.Priorities,
+		Seed:       p.Seed,
+	}
+	if s.Arrivals.Process == "gamma" {
+		w.Burstiness = s.Arrivals.Burstiness
+	}
+	for _, v := range s.Variants {
+		if v.Share != 0 {
+			w.Shares = append(w.Shares, v.Share)
+		}
+	}
+	var reqs []harness.Request
+	if s.Arrivals.Process == "trace" {
+		reqs, err = harness.GenerateAt(cat, w, s.replay, p.Rate/s.Arrivals.Rate)
+	} else {
+		reqs, err = harness.Generate(cat, w)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.ID(), err)
+	}
+	return &harness.Trace{Catalogue: *cat, Requests: reqs}, nil
+}
+
+// Options are the simulation settings the scenario pins.
+func (s *Scenario) Options() harness.Options {
+	return harness.Options{PreemptionCost: s.PreemptionCost}
+}
+
+// Grid lists the points of a sweep: the cross product of its rates and SLO
+// multipliers, the scenario's default standing in for an empty list.
+func (s *Scenario) Grid(sw Sweep) []RunPoint {
+	rates, mults := sw.Rates, sw.SLOMults
+	if len(rates) == 0 {
+		rates = []float64{s.Arrivals.Rate}
+	}
+	if len(mults) == 0 {
+		mults = []float64{s.SLOMult}
+	}
+	var out []RunPoint
+	for _, r := range rates {
+		for _, m := range mults {
+			out = append(out, RunPoint{Rate: r, SLOMult: m})
+		}
+	}
+	return out
+}
+
+// Sweep finds a named sweep.
+func (s *Scenario) Sweep(name string) (Sweep, bool) {
+	for _, sw := range s.Sweeps {
+		if sw.Name == name {
+			return sw, true
+		}
+	}
+	return Sweep{}, false
+}
+
+func buildCatalogue(s *Scenario) (*harness.Catalogue, error) {
+	acc, err := hardware.Lookup(s.Accelerator.Name)
+	if err != nil {
+		return nil, err
+	}
+	vs := make([]hardware.Variant, len(s.Variants))
+	for i, v := range s.Variants {
+		vs[i] = hardware.Variant{Family: v.Family, Pattern: v.Pattern, WeightSparsity: v.WeightSparsity}
+	}
+	return hardware.BuildCatalogue(vs, s.Dataset.Samples, s.Dataset.Seed, hardware.BuildOptions{
+		Sparsity:     s.Sparsity,
+		SeqLen:       s.Accelerator.SeqLen,
+		Accelerators: []hardware.Accelerator{acc},
+	})
+}

@@ -1,0 +1,94 @@
+package suite
+
+import (
+	"fmt"
+
+	"github.com/sparsebench/sparsebench/harness"
+)
+
+// NamedPoint is an operating point with its label (an operating point's
+// name, or a sweep's name and coordinates).
+type NamedPoint struct {
+	Name string
+	RunPoint
+}
+
+// OperatingPoints lists the scenario's operating points.
+func (s *Scenario) OperatingPoints() []NamedPoint {
+	out := make([]NamedPoint, len(s.Points))
+	for i, p := range s.Points {
+		out[i] = NamedPoint{Name: p.Name, RunPoint: RunPoint{Rate: p.Rate, SLOMult: p.SLOMult}}
+	}
+	return out
+}
+
+// SeedList returns n run seeds: the scenario's, in order, continued with
+// the integers after the largest of them when n asks for more. n ≤ 0 means
+// the scenario's own list.
+func (s *Scenario) SeedList(n int) []uint64 {
+	if n <= 0 {
+		return append([]uint64(nil), s.Seeds...)
+	}
+	out := make([]uint64, 0, n)
+	var maxSeed uint64
+	for _, sd := range s.Seeds {
+		if len(out) < n {
+			out = append(out, sd)
+		}
+		maxSeed = max(maxSeed, sd)
+	}
+	for len(out) < n {
+		maxSeed++
+		out = append(out, maxSeed)
+	}
+	return out
+}
+
+// Cell is one run of a grid: a scheduler on one point and seed.
+type Cell struct {
+	Point     NamedPoint // resolved, Seed set
+	Scheduler string
+	Outcome   *harness.Outcome
+	Err       error
+}
+
+// RunGrid runs every job on every point and seed. The traces are built
+// once per (point, seed) and shared by all jobs — common random numbers:
+// every scheduler sees exactly the same requests. All runs go through one
+// worker pool; cells come back ordered by point, seed, then job, whatever
+// the number of workers.
+func (s *Scenario) RunGrid(points []NamedPoint, seeds []uint64, jobs []harness.Job, workers int) ([]Cell, error) {
+	traces := make([]*harness.Trace, len(points)*len(seeds))
+	errs := make([]error, len(traces))
+	harness.ForEach(len(traces), workers, func(i int) {
+		pt := points[i/len(seeds)].RunPoint
+		pt.Seed = seeds[i%len(seeds)]
+		traces[i], errs[i] = s.Trace(pt)
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	cells := make([]Cell, len(traces)*len(jobs))
+	opt := s.Options()
+	harness.ForEach(len(cells), workers, func(i int) {
+		t, j := i/len(jobs), i%len(jobs)
+		np := points[t/len(seeds)]
+		np.RunPoint = s.Resolved(np.RunPoint)
+		np.Seed = seeds[t%len(seeds)]
+		c := Cell{Point: np, Scheduler: jobs[j].Label}
+		sched, err := jobs[j].New()
+		if err == nil {
+			if cl, ok := sched.(interface{ Close() error }); ok {
+				defer cl.Close()
+			}
+			c.Outcome, err = harness.Run(&traces[t].Catalogue, traces[t].Requests, sched, opt)
+		}
+		if err != nil {
+			c.Err = fmt.Errorf("%s, %s, seed %d: %w", s.ID(), np.Name, np.Seed, err)
+		}
+		cells[i] = c
+	})
+	return cells, nil
+}
