@@ -4,25 +4,27 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/plugins/policies"
+	"github.com/sparsebench/sparsebench/suite"
 )
 
-// runDefault is what `sparsebench` does with no arguments: every built-in
-// scheduler on a built-in workload, printed as a table.
+// runDefault is what `sparsebench` does with no arguments: the whole
+// built-in suite (latest version of each scenario) at its operating points,
+// with every built-in scheduler and the scenarios' seeds, as a table.
 func runDefault(stdout, stderr io.Writer) error {
-	cat := harness.Synthetic{Families: 4, Variants: 3, Samples: 50, Layers: 35, Scale: 0.25, Seed: 1}.Build()
-	reqs, err := harness.Generate(cat, harness.Workload{
-		Requests: 1000, Rate: 0.9 / cat.Capacity(), SLOMult: 10, Seed: 1,
-	})
+	s, err := suite.Builtin()
 	if err != nil {
 		return err
 	}
 	specs, _ := policies.ParseList("all")
-	rows := runSpecs(&harness.Trace{Catalogue: *cat, Requests: reqs}, specs, harness.Options{}, 0)
-	fmt.Fprintf(stdout, "Synthetic workload: 1000 requests at 90%% of capacity, SLO ×10, seed 1\n\n")
-	if err := writeResults(stdout, "table", rows, false); err != nil {
+	res, err := runScenarios(s.Latest(), nil, 0, builtinJobs(specs), 0)
+	if err != nil {
 		return err
 	}
-	return failed(rows)
+	fmt.Fprintf(stdout, "sparsebench: every built-in scheduler on the built-in suite at its operating points\n"+
+		"(run 'sparsebench help' for more; 'sparsebench run --scenario ID --format json' for per-seed data)\n\n")
+	if err := writeScenarioRun(stdout, "table", res); err != nil {
+		return err
+	}
+	return failed(res.Results)
 }

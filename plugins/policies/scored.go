@@ -68,27 +68,37 @@ func (s *sdrm3) Info() scheduler.Info {
 }
 
 func (s *sdrm3) Pick(v *scheduler.View) (scheduler.TaskID, error) {
-	est := scheduler.EstimateFamily
-	if s.sparse {
-		est = scheduler.EstimateVariant
-	}
+	now, alpha := v.Now(), s.alpha
 	best, bestScore := 0, math.Inf(-1)
-	for i, n := 0, v.Len(); i < n; i++ {
-		e, invNext := v.Remaining(i, est), v.InvNextLayer(i, est)
-		if s.sparse {
+	n := v.Len()
+	if s.sparse {
+		for i := 0; i < n; i++ {
 			g := v.Gamma(i)
-			e, invNext = g*e, invNext/g
+			score := urgency(g*v.Remaining(i, scheduler.EstimateVariant), v.Deadline(i)-now) +
+				alpha*((now-v.LastExec(i))*v.InvNextLayer(i, scheduler.EstimateVariant)/g)
+			if score > bestScore {
+				best, bestScore = i, score
+			}
 		}
-		u := 1.0
-		if slack := v.Slack(i); slack != 0 && e < slack || slack < 0 {
-			u = e / slack // below 1 here: no division where min(1, ·) would cap it
-		}
-		score := u + s.alpha*(v.Idle(i)*invNext)
+		return v.ID(best), nil
+	}
+	for i := 0; i < n; i++ {
+		score := urgency(v.Remaining(i, scheduler.EstimateFamily), v.Deadline(i)-now) +
+			alpha*((now-v.LastExec(i))*v.InvNextLayer(i, scheduler.EstimateFamily))
 		if score > bestScore {
 			best, bestScore = i, score
 		}
 	}
 	return v.ID(best), nil
+}
+
+// urgency is SDRM3's u = min(1, E/slack), 1 at zero slack; negative slack
+// is used as is. It divides only where min would not cap the ratio at 1.
+func urgency(e, slack float64) float64 {
+	if slack > e || slack < 0 {
+		return e / slack
+	}
+	return 1
 }
 
 type dystaKind int

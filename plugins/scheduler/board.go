@@ -28,6 +28,13 @@ type Board struct {
 	// entry at the end so a finished task reads 0.
 	sufFamily [][]float64
 	sufVar    [][]float64
+	// Per model and layer, precomputed so that completing a layer costs no
+	// division but γ's mean: 1/avg_lat_family, 1/avg_lat_variant and
+	// 1/(1 − avg_sp).
+	invFamily [][]float64
+	invVar    [][]float64
+	invDense  [][]float64
+	invCount  []float64 // invCount[d] = 1/d, for γ's mean
 	// realSuf holds, per admitted task, the suffix sums of its sample's real
 	// latencies; only built for oracle policies.
 	realSuf [][]float64
@@ -60,6 +67,9 @@ func NewBoard(t *Tables, specs []TaskSpec, oracle bool) (*Board, error) {
 		}
 		b.sufFamily = append(b.sufFamily, suffixSums(mt.FamilyAvgLatency))
 		b.sufVar = append(b.sufVar, suffixSums(mt.AvgLatency))
+		b.invFamily = append(b.invFamily, reciprocals(mt.FamilyAvgLatency, 0))
+		b.invVar = append(b.invVar, reciprocals(mt.AvgLatency, 0))
+		b.invDense = append(b.invDense, reciprocals(mt.AvgSparsity, 1))
 	}
 	for id, s := range specs {
 		if s.Model < 0 || s.Model >= len(t.Models) {
@@ -71,6 +81,14 @@ func NewBoard(t *Tables, specs []TaskSpec, oracle bool) (*Board, error) {
 				id, len(s.Latency), len(s.Sparsity), t.Models[s.Model].Name, n)
 		}
 	}
+	maxLayers := 0
+	for m := range t.Models {
+		maxLayers = max(maxLayers, t.Models[m].Layers())
+	}
+	b.invCount = make([]float64, maxLayers+1)
+	for d := 1; d <= maxLayers; d++ {
+		b.invCount[d] = 1 / float64(d)
+	}
 	b.v.tables = t
 	b.v.specs = specs
 	b.v.slotOf = b.slotOf
@@ -79,6 +97,18 @@ func NewBoard(t *Tables, specs []TaskSpec, oracle bool) (*Board, error) {
 		b.realSuf = make([][]float64, len(specs))
 	}
 	return b, nil
+}
+
+// reciprocals returns 1/(from − x) for from = 1, or 1/x for from = 0.
+func reciprocals(xs []float64, from float64) []float64 {
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		if from != 0 {
+			x = from - x
+		}
+		out[i] = 1 / x
+	}
+	return out
 }
 
 func suffixSums(xs []float64) []float64 {
@@ -142,8 +172,8 @@ func (b *Board) Admit(id TaskID) {
 	v.nextVar = append(v.nextVar, mt.AvgLatency[0])
 	v.invIsoFam = append(v.invIsoFam, 1/fam)
 	v.invIsoVar = append(v.invIsoVar, 1/vr)
-	v.invNextFam = append(v.invNextFam, 1/mt.FamilyAvgLatency[0])
-	v.invNextVar = append(v.invNextVar, 1/mt.AvgLatency[0])
+	v.invNextFam = append(v.invNextFam, b.invFamily[s.Model][0])
+	v.invNextVar = append(v.invNextVar, b.invVar[s.Model][0])
 	v.gamma = append(v.gamma, 1)
 	v.gammaSum = append(v.gammaSum, 0)
 	if o := v.oracle; o != nil {
@@ -164,24 +194,24 @@ func (b *Board) Complete(id TaskID, end float64) bool {
 	s := &v.specs[id]
 	l := int(v.done[i])
 	sp := s.Sparsity[l]
-	mt := &v.tables.Models[s.Model]
-	avg := mt.AvgSparsity[l]
+	m := s.Model
 	v.done[i]++
 	d := int(v.done[i])
 	v.lastExec[i] = end
-	v.remFamily[i] = b.sufFamily[s.Model][d]
-	v.remVar[i] = b.sufVar[s.Model][d]
-	v.gammaSum[i] += (1 - sp) / (1 - avg)
-	v.gamma[i] = v.gammaSum[i] / float64(d)
+	v.remFamily[i] = b.sufFamily[m][d]
+	v.remVar[i] = b.sufVar[m][d]
+	v.gammaSum[i] += (1 - sp) * b.invDense[m][l]
+	v.gamma[i] = v.gammaSum[i] * b.invCount[d]
 	if o := v.oracle; o != nil {
 		o.remReal[i] = b.realSuf[id][d]
 	}
 	fin := d == int(v.total[i])
 	if !fin {
+		mt := &v.tables.Models[m]
 		v.nextFam[i] = mt.FamilyAvgLatency[d]
 		v.nextVar[i] = mt.AvgLatency[d]
-		v.invNextFam[i] = 1 / v.nextFam[i]
-		v.invNextVar[i] = 1 / v.nextVar[i]
+		v.invNextFam[i] = b.invFamily[m][d]
+		v.invNextVar[i] = b.invVar[m][d]
 	}
 	v.completed = append(v.completed, Completion{
 		ID: id, Layer: l, Sparsity: sp, Latency: s.Latency[l], Finished: fin, End: end,
