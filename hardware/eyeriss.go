@@ -122,7 +122,8 @@ func (e *EyerissV2) Breakdown(it Item) (Breakdown, error) {
 // convShape is a layer as the PE array sees it once the static pattern has
 // been applied.
 type convShape struct {
-	cin      int     // input channels streamed through the array
+	cin      int     // input channels the mapping tiles
+	cActive  int     // of those, channels that carry data (the first ones)
 	cPerOut  int     // input channels one output channel reads (C/groups)
 	mg       int     // output channels sharing each input channel (per group)
 	mTotal   int     // output channels computed
@@ -180,7 +181,7 @@ func (e *EyerissV2) breakdown(i int, it *Item) (Breakdown, error) {
 	// (1 − d_act)^(r_y·c). Channels come in groups of C0 (the last one
 	// possibly partial); padded channel groups and padded columns are empty.
 	q := 1 - it.ActDensity
-	full, rem := sh.cin/m.C0, sh.cin%m.C0
+	full, rem := sh.cActive/m.C0, sh.cActive%m.C0
 	var perColumnOfRows float64 // Σ over output rows and channel groups
 	for _, rw := range rowsH {
 		g := float64(full) * float64(1-math.Pow(q, float64(rw.rows*m.C0)))
@@ -202,15 +203,24 @@ func (e *EyerissV2) breakdown(i int, it *Item) (Breakdown, error) {
 // the products uniformly (REFERENCE §7): the mapping is unchanged and the
 // weight operand has density d_w. Filter pruning instead removes whole
 // output channels, so the layer really is smaller: M shrinks to the kept
-// filters, which are dense. In a depthwise layer every group has a single
-// filter, so pruning filters removes whole groups and the input channels
-// only they read. Pruning does not propagate to the next layer's input
-// channels (REFERENCE prunes each layer's M only).
+// filters, which are dense, and the mapping is chosen for the smaller M.
+//
+// In a depthwise layer every group has a single filter, so pruning filters
+// removes whole groups, and the input channels only they read carry no
+// work. Those channels stay in the mapping as empty columns (still
+// address-checked, never matched against weights) rather than the layer
+// being re-tiled: the mapping rules fit channel groups by division (see
+// mapping), so 31 channels tile worse than 32 and a re-tiled pruned layer
+// could be slower than the unpruned one, breaking "less density, never
+// more latency".
+//
+// Pruning does not propagate to the next layer's input channels
+// (REFERENCE prunes each layer's M only).
 func (e *EyerissV2) shape(it *Item) convShape {
 	l := &it.Layer
 	if l.Kind == FC {
 		// An FC layer is a 1×1 convolution on a 1×1 map.
-		sh := convShape{cin: l.C, cPerOut: l.C, mg: l.M, mTotal: l.M, h: 1, w: 1, r: 1, s: 1, wDensity: it.WeightDensity}
+		sh := convShape{cin: l.C, cActive: l.C, cPerOut: l.C, mg: l.M, mTotal: l.M, h: 1, w: 1, r: 1, s: 1, wDensity: it.WeightDensity}
 		if it.Pattern.Kind == Filter {
 			sh.mg = keep(it.WeightDensity, l.M)
 			sh.mTotal, sh.wDensity = sh.mg, 1
@@ -219,7 +229,7 @@ func (e *EyerissV2) shape(it *Item) convShape {
 	}
 	g := l.Groups
 	sh := convShape{
-		cin: l.C, cPerOut: l.C / g, mg: l.M / g, mTotal: l.M,
+		cin: l.C, cActive: l.C, cPerOut: l.C / g, mg: l.M / g, mTotal: l.M,
 		h: l.H, w: l.W, r: l.R, s: l.S, wDensity: it.WeightDensity,
 	}
 	if it.Pattern.Kind != Filter {
@@ -232,7 +242,7 @@ func (e *EyerissV2) shape(it *Item) convShape {
 		return sh
 	}
 	kept := keep(it.WeightDensity, g)
-	sh.cin = kept * sh.cPerOut
+	sh.cActive = kept * sh.cPerOut
 	sh.mTotal = kept
 	return sh
 }

@@ -60,24 +60,26 @@ func TestEyerissKnownAnswers(t *testing.T) {
 			},
 		},
 		{
-			// depthwise C=M=groups=8 on 2×2, 3×3 kernel, filter pruning at d_w=0.5,
-			// dense activations. One filter per group, so pruning removes
-			// round(0.5·8) = 4 whole groups: 4 input channels, 4 dense filters.
-			// C0 = min(pow2(5), 4) = 4; E = 2; F0: 96000/(2·3·4·8) = 500 → 256 → 2;
-			// M0 = 1; C1: 8·4 > 4 → 1; F1: 4·2 > 2 → 1; S1 = 3; M1: 2·1 > 1 → 1;
-			// M2 = F2 = C2 = S2 = 1.
-			// A = 1·1·1·3·1·1·1·1·2·2 = 12.
+			// depthwise C=M=groups=12 on 2×2, 3×3 kernel, filter pruning at
+			// d_w=0.5, dense activations. One filter per group, so pruning
+			// removes round(0.5·12) = 6 whole groups; the mapping still tiles
+			// all 12 channels, 6 of which carry data.
+			// C0 = pow2(16/3=5) = 4; E = 2; F0: 96000/(2·3·4·8) = 500 → 256 → 2;
+			// M0 = 1; C1: 8·4 > 12 → 12/4 = 3; F1: 4·2 > 2 → 1; S1 = 3;
+			// M1: 2·1 > 1 → 1; M2 = 1; F2 = 1; C2 = ⌈12/12⌉ = 1; S2 = 1.
+			// A = 1·1·3·3·1·1·1·1·2·2 = 36.
 			// Windows over 2 rows with k=3: both outputs see 2 rows → 4 taps per axis.
-			// V = 4 filters · 1 channel · 16 taps = 64.
-			// Columns: d_act = 1, so all 2 rows × 2 columns × 1 group = 4 are non-empty.
-			// Wc = 2·1·3·1·1·4 = 24. cycles = ⌊(256 + 12 + 24)/192⌋ = 1.
+			// V = 6 filters · 1 channel · 16 taps = 96.
+			// Columns: 6 active channels = one full group of 4 and one of 2;
+			// d_act = 1, so each group's 2 rows × 2 columns are non-empty: 8.
+			// Wc = 2·1·3·1·1·8 = 48. cycles = ⌊(384 + 36 + 48)/192⌋ = ⌊2.44⌋ = 2.
 			name: "depthwise filter-pruned",
-			item: Item{Layer: Layer{Name: "dw", Kind: Conv, C: 8, M: 8, H: 2, W: 2, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 8},
+			item: Item{Layer: Layer{Name: "dw", Kind: Conv, C: 12, M: 12, H: 2, W: 2, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 12},
 				Pattern: Pattern{Kind: Filter}, WeightDensity: 0.5, ActDensity: 1},
 			want: Breakdown{
-				Mapping:   Mapping{C0: 4, F0: 2, M0: 1, C1: 1, F1: 1, S1: 3, M1: 1, M2: 1, F2: 1, C2: 1, S2: 1, E: 2},
-				ValidMACs: 64, ActChecks: 12, NonEmptyColumns: 4, WeightChecks: 24,
-				Cycles: 1, Latency: 1 / 200e6,
+				Mapping:   Mapping{C0: 4, F0: 2, M0: 1, C1: 3, F1: 1, S1: 3, M1: 1, M2: 1, F2: 1, C2: 1, S2: 1, E: 2},
+				ValidMACs: 96, ActChecks: 36, NonEmptyColumns: 8, WeightChecks: 48,
+				Cycles: 2, Latency: 2 / 200e6,
 			},
 		},
 		{
