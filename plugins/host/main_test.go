@@ -82,9 +82,9 @@ func misbehave(mode string) {
 			}
 			return v.ID(0), nil
 		})
-	case "unknown":
+	case "unknown", "disagree":
 		serve(func(v *scheduler.View, k int) (scheduler.TaskID, error) {
-			if k == 4 {
+			if k >= 4 && (v.Len() > 1) == (mode == "unknown") {
 				return 1 << 30, nil
 			}
 			return v.ID(0), nil

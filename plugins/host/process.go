@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -60,7 +61,12 @@ func launch(kind, label, path string, args []string, cfg Config) (*process, any,
 		if errors.Is(err, plugin.ErrChecksumsDoNotMatch) {
 			return nil, nil, fmt.Errorf("%s: refused to start: its SHA-256 is not %s (%v)", label, cfg.SHA256, err)
 		}
-		return nil, nil, fmt.Errorf("%s: failed to start or to complete the go-plugin handshake: %v%s", label, err, p.stderr)
+		msg := err.Error()
+		if i := strings.Index(msg, "\nThis usually means"); i >= 0 {
+			msg = msg[:i] // go-plugin's generic advice, then file details
+		}
+		return nil, nil, fmt.Errorf("%s: at start, before the run: failed to start or to complete the go-plugin handshake: %s%s",
+			label, strings.ReplaceAll(msg, "\n", "; "), p.stderr)
 	}
 	p.rpc = rpc
 	if rc := p.client.ReattachConfig(); rc != nil {

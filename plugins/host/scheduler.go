@@ -2,7 +2,7 @@ package host
 
 import (
 	"context"
-		"fmt"
+	"fmt"
 	"path/filepath"
 	"sync/atomic"
 	"time"
