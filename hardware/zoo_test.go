@@ -16,8 +16,8 @@ func TestZooShapes(t *testing.T) {
 		conv, fc, attn  int
 		gmac, tolerance float64 // dense GMAC at real strides, relative tolerance
 	}{
-		{"resnet50", 53, 1, 0, 4.1, 0.02},  // torchvision: 4.09 GMAC
-		{"vgg16", 13, 3, 0, 15.5, 0.01},    // 15.47 GMAC
+		{"resnet50", 53, 1, 0, 4.1, 0.02},   // torchvision: 4.09 GMAC
+		{"vgg16", 13, 3, 0, 15.5, 0.01},     // 15.47 GMAC
 		{"mobilenet", 27, 1, 0, 0.57, 0.01}, // paper: 569 M mult-adds
 		{"ssd300", 37, 0, 0, 0, 0},
 		{"bert", 0, 0, 12, 0, 0},
