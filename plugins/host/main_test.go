@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/go-plugin"
 
+	"github.com/sparsebench/sparsebench/hardware"
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/plugins/internal/wire"
 	"github.com/sparsebench/sparsebench/plugins/policies"
@@ -32,6 +33,15 @@ func TestMain(m *testing.M) {
 			os.Exit(2)
 		}
 		sdk.ServeScheduler(spec.New)
+		os.Exit(0)
+	}
+	if len(os.Args) == 5 && os.Args[1] == "plugin" && os.Args[2] == "serve" && os.Args[3] == "accelerator" {
+		a, err := hardware.Lookup(os.Args[4])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		sdk.ServeAccelerator(a)
 		os.Exit(0)
 	}
 	if mode, ok := strings.CutPrefix(filepath.Base(os.Args[0]), "bad-"); ok {

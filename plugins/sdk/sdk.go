@@ -47,3 +47,10 @@ func serve(kind string, p plugin.Plugin) {
 		Logger: hclog.New(&hclog.LoggerOptions{Name: "sparsebench-plugin", Level: hclog.Error, Output: os.Stderr}),
 	})
 }
+
+// LaunchedByHost reports whether a sparsebench host started this process:
+// the go-plugin handshake's magic cookie is in the environment. Run by
+// hand, a plugin can say what it is instead of serving.
+func LaunchedByHost() bool {
+	return os.Getenv(wire.Handshake.MagicCookieKey) == wire.Handshake.MagicCookieValue
+}
