@@ -2,6 +2,7 @@ package golden
 
 import (
 	"encoding/json"
+	"fmt"
 	"flag"
 	"os"
 	"path/filepath"
@@ -69,10 +70,20 @@ func TestGolden(t *testing.T) {
 			if err := json.Unmarshal(data, &want); err != nil {
 				t.Fatalf("%s: %v", path, err)
 			}
-			if diff := cmp.Diff(&want, got, cmpopts.EquateApprox(metricRelTol, metricAbsTol)); diff != "" {
+			if diff := cmp.Diff(byKey(&want), byKey(got), cmpopts.EquateApprox(metricRelTol, metricAbsTol)); diff != "" {
 				os.WriteFile(path+".got", gotBytes, 0o644)
 				t.Errorf("%s differs from %s (-want +got); the new results are in %s.got:\n%s", sc.ID(), path, path, diff)
 			}
 		})
 	}
+}
+
+// byKey indexes a golden file's rows by "point seed=N scheduler", so a diff
+// names the run that moved.
+func byKey(f *File) map[string]any {
+	rows := map[string]Row{}
+	for _, r := range f.Results {
+		rows[fmt.Sprintf("%s seed=%d %s", r.Point, r.Seed, r.Scheduler)] = r
+	}
+	return map[string]any{"scenario": f.Scenario, "hash": f.Hash, "results": rows}
 }
