@@ -31,6 +31,7 @@ Commands:
   scenarios    list, show and validate the versioned benchmark scenarios
   trace        write the exact input of a scenario run as a sparsebench-trace/1 file
   schedulers   list the built-in scheduling policies
+  leaderboard  rank schedulers with confidence intervals; write Markdown, CSV and JSON
   hw           reference accelerator models and the model zoo
   help         show this help
 
@@ -52,6 +53,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runTrace(args[1:], stdout, stderr)
 	case "schedulers":
 		return runSchedulers(args[1:], stdout, stderr)
+	case "leaderboard":
+		return runLeaderboard(args[1:], stdout, stderr)
 	case "hw":
 		if err := runHW(args[1:], stdout, stderr); err != nil && !errors.Is(err, errHelp) && !isExit(err) {
 			return usageErr(err)

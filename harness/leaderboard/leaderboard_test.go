@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/sparsebench/sparsebench/harness/stats"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -115,6 +117,19 @@ func TestRankKnownAnswers(t *testing.T) {
 	near("gap(a) half-width", a.Gap.Diff.HalfWidth(), 4.3026527*0.0057735/math.Sqrt(3), 1e-6)
 	if got, want := GapCell(a.Gap), "+1.7% ± 1.4"; got != want {
 		t.Errorf("GapCell(gap a) = %q, want %q", got, want)
+	}
+	for _, tc := range []struct {
+		center, lo, hi float64
+		want           string
+	}{
+		{0.0016, 0.0009, 0.0023, "+0.16% ± 0.07"},
+		{0, 0, 0, "0% ± 0"},
+		{-0.01, -0.02, 0, "-1.0% ± 1.0"},
+	} {
+		c := &stats.Comparison{Diff: stats.Summary{Center: tc.center, Lo: tc.lo, Hi: tc.hi, N: 3}}
+		if got := GapCell(c); got != tc.want {
+			t.Errorf("GapCell(%v) = %q, want %q", tc.center, got, tc.want)
+		}
 	}
 	if got, want := a.Cell(ViolationRate), "2.0% ± 2.5"; got != want {
 		t.Errorf("a violations = %q, want %q", got, want)

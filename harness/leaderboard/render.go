@@ -19,7 +19,8 @@ func GapCell(c *stats.Comparison) string {
 		return "—"
 	}
 	s := stats.Format(c.Diff, stats.Percent)
-	if c.Diff.Center > 0 && !strings.HasPrefix(s, "0") && s != "n/a" {
+	num, _, _ := strings.Cut(s, "%")
+	if c.Diff.Center > 0 && strings.Trim(num, "0.") != "" && s != "n/a" {
 		s = "+" + s
 	}
 	return s

@@ -1,0 +1,231 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+
+	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/leaderboard"
+	"github.com/sparsebench/sparsebench/plugins/policies"
+	"github.com/sparsebench/sparsebench/suite"
+)
+
+const leaderboardUsage = `sparsebench leaderboard [--scenario ID]… [--all] [--seeds N] [--scheduler LIST] [--requests N] --out DIR`
+
+const leaderboardExample = `sparsebench leaderboard --all --out site
+sparsebench leaderboard --scenario mobile-visual-perception --seeds 10 --scheduler fcfs,edf,dysta,dysta-oracle --out lb`
+
+type leaderboardFlags struct {
+	scenarios  []string
+	all        bool
+	seeds      int
+	schedulers string
+	requests   int
+	out        string
+	workers    int
+}
+
+func runLeaderboard(args []string, stdout, stderr io.Writer) error {
+	var f leaderboardFlags
+	fs := newFlagSet("leaderboard", leaderboardUsage, leaderboardExample, stderr)
+	fs.Func("scenario", "rank on the built-in scenario `ID` (NAME or NAME@vN); repeat for more", func(s string) error {
+		f.scenarios = append(f.scenarios, s)
+		return nil
+	})
+	fs.BoolVar(&f.all, "all", false, "rank on every built-in scenario (latest versions; the default without --scenario)")
+	fs.IntVar(&f.seeds, "seeds", 0, "number of run seeds (0: each scenario's own list)")
+	fs.StringVar(&f.schedulers, "scheduler", "all", "comma-separated `list` of schedulers (NAME[:key=value…]), or all")
+	fs.IntVar(&f.requests, "requests", 0, "requests per run at every point (0: the scenario's); recorded in the provenance")
+	fs.StringVar(&f.out, "out", "", "write the leaderboard files into `DIR` (created if missing)")
+	fs.IntVar(&f.workers, "j", 0, "run up to `N` simulations in parallel (0: one per CPU)")
+	if err := parseFlags(fs, args, false); err != nil {
+		return err
+	}
+	if f.out == "" {
+		return usageErr(fmt.Errorf("leaderboard: --out DIR is required"))
+	}
+	if f.all && len(f.scenarios) > 0 {
+		return usageErr(fmt.Errorf("leaderboard: give --scenario or --all, not both"))
+	}
+	if f.seeds < 0 || f.requests < 0 {
+		return usageErr(fmt.Errorf("leaderboard: --seeds and --requests must be ≥ 0"))
+	}
+	specs, err := policies.ParseList(f.schedulers)
+	if err != nil {
+		return usageErr(fmt.Errorf("--scheduler: %w", err))
+	}
+	s, err := suite.Builtin()
+	if err != nil {
+		return err
+	}
+	scs := s.Latest()
+	if len(f.scenarios) > 0 {
+		scs = nil
+		for _, id := range f.scenarios {
+			sc, err := s.Resolve(id)
+			if err != nil {
+				return usageErr(fmt.Errorf("--scenario: %w", err))
+			}
+			scs = append(scs, sc)
+		}
+	}
+	lb, err := computeLeaderboard(scs, f, builtinJobs(specs))
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return err
+	}
+	files, err := lb.files()
+	if err != nil {
+		return err
+	}
+	for _, name := range sortedKeys(files) {
+		if err := harness.WriteFileAtomic(filepath.Join(f.out, name), func(w io.Writer) error {
+			_, err := w.Write(files[name])
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "wrote %d files to %s (leaderboard.md, leaderboard.csv, leaderboard.json)\n", len(files), f.out)
+	return nil
+}
+
+// leaderboardRun is everything the output files are made from.
+type leaderboardRun struct {
+	board *leaderboard.Board
+}
+
+// lbPoint is one point of the grid with what the leaderboard needs to
+// know about it.
+type lbPoint struct {
+	suite.NamedPoint
+	sweep string
+}
+
+func computeLeaderboard(scs []*suite.Scenario, f leaderboardFlags, jobs []harness.Job) (*leaderboardRun, error) {
+	ver, rev := buildVersion()
+	prov := leaderboard.Provenance{Tool: "sparsebench", Version: ver, Revision: rev, Confidence: leaderboard.Confidence,
+		Plugins: []leaderboard.Plugin{}}
+	if f.requests != 0 {
+		prov.Notes = append(prov.Notes, fmt.Sprintf("--requests %d: every run has %d requests instead of the scenario's", f.requests, f.requests))
+	}
+	var points []leaderboard.Point
+	for _, sc := range scs {
+		pts := leaderboardPoints(sc)
+		named := make([]suite.NamedPoint, len(pts))
+		for i, p := range pts {
+			named[i] = p.NamedPoint
+			named[i].Requests = f.requests
+		}
+		seeds := sc.SeedList(f.seeds)
+		cells, err := sc.RunGrid(named, seeds, jobs, f.workers)
+		if err != nil {
+			return nil, err
+		}
+		requests := sc.Resolved(suite.RunPoint{Requests: f.requests}).Requests
+		prov.Scenarios = append(prov.Scenarios, leaderboard.ScenarioSource{ID: sc.ID(), Hash: sc.Hash(), Seeds: seeds, Requests: requests})
+		per := len(seeds) * len(jobs)
+		for i, p := range pts {
+			rp := sc.Resolved(named[i].RunPoint)
+			lp := leaderboard.Point{Scenario: sc.ID(), ScenarioHash: sc.Hash(), Point: p.Name, Sweep: p.sweep,
+				Rate: rp.Rate, SLOMult: rp.SLOMult, Requests: rp.Requests, Seeds: seeds}
+			block := cells[i*per : (i+1)*per]
+			for j, job := range jobs {
+				r := leaderboard.Result{Scheduler: job.Label}
+				for k := range seeds {
+					c := block[k*len(jobs)+j]
+					if c.Err != nil {
+						if r.Error == "" {
+							r.Error = c.Err.Error()
+						}
+						continue
+					}
+					m := c.Outcome.Metrics
+					r.Oracle = c.Outcome.Scheduler.Oracle
+					r.Values[leaderboard.ViolationRate] = append(r.Values[leaderboard.ViolationRate], m.ViolationRate)
+					r.Values[leaderboard.ANTT] = append(r.Values[leaderboard.ANTT], m.ANTT)
+					r.Values[leaderboard.STP] = append(r.Values[leaderboard.STP], m.STP)
+					r.Values[leaderboard.P99NTT] = append(r.Values[leaderboard.P99NTT], m.P99NTT)
+				}
+				lp.Results = append(lp.Results, r)
+			}
+			points = append(points, lp)
+		}
+	}
+	return &leaderboardRun{board: leaderboard.Build(prov, points)}, nil
+}
+
+// leaderboardPoints lists a scenario's operating points followed by the
+// points of its sweeps.
+func leaderboardPoints(sc *suite.Scenario) []lbPoint {
+	var out []lbPoint
+	for _, p := range sc.OperatingPoints() {
+		out = append(out, lbPoint{NamedPoint: p})
+	}
+	for _, sw := range sc.Sweeps {
+		for _, rp := range sc.Grid(sw) {
+			name := fmt.Sprintf("%s: %g requests/s, SLO ×%g", sw.Name, rp.Rate, rp.SLOMult)
+			out = append(out, lbPoint{NamedPoint: suite.NamedPoint{Name: name, RunPoint: rp}, sweep: sw.Name})
+		}
+	}
+	return out
+}
+
+// files renders every output file in memory.
+func (lb *leaderboardRun) files() (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for name, write := range map[string]func(io.Writer, *leaderboard.Board) error{
+		"leaderboard.md":   leaderboard.WriteMarkdown,
+		"leaderboard.csv":  leaderboard.WriteCSV,
+		"leaderboard.json": leaderboard.WriteJSON,
+	} {
+		var buf bytes.Buffer
+		if err := write(&buf, lb.board); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		out[name] = buf.Bytes()
+	}
+	return out, nil
+}
+
+// buildVersion is the main module's version and VCS revision from the
+// build information ("devel" and "" when unknown).
+func buildVersion() (version, revision string) {
+	version = "devel"
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return version, ""
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		version = v
+	}
+	dirty := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			revision = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if revision != "" && dirty {
+		revision += "-dirty"
+	}
+	return version, revision
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
