@@ -176,11 +176,20 @@ func Parse(file string, data []byte) (*Scenario, error) {
 		if errors.As(err, &pe) {
 			return nil, Problems{{File: file, Line: pe.Position.Line, Col: pe.Position.Col, Msg: pe.Message}}
 		}
-		return nil, Problems{{File: file, Msg: err.Error()}}
+		return nil, Problems{decodeProblem(file, data, err)}
 	}
 	v := &validator{s: s, md: md}
+	// An unknown key inside an array of tables has no index in its toml.Key;
+	// its nth occurrence is the nth element that has it.
+	seenKey := map[string]int{}
 	for _, k := range md.Undecoded() {
-		v.addKey(keyPath(k), "unknown key")
+		n := seenKey[keyPath(k)]
+		seenKey[keyPath(k)]++
+		p := keyPath(k)
+		if paths := indexedPaths(data, k); n < len(paths) {
+			p = paths[n].path
+		}
+		v.addKey(p, "unknown key")
 	}
 	v.check()
 	if len(v.problems) > 0 {
@@ -188,6 +197,119 @@ func Parse(file string, data []byte) (*Scenario, error) {
 		return nil, v.problems
 	}
 	return s, nil
+}
+
+// decodeErrRE matches the decoder's errors that are not ParseErrors (wrong
+// types, out-of-range numbers): "toml: line N (last key "K"): message".
+var decodeErrRE = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "((?:[^"\\]|\\.)*)"\): (.*)$`)
+
+// tomlTypeRE finds the TOML type of the offending value in a decoder error.
+var tomlTypeRE = regexp.MustCompile(`TOML value has type (\S+);`)
+
+// decodeProblem turns a decoder error that is not a ParseError into a
+// located problem. The decoder's line is that of the key's last definition,
+// which for a key of an array of tables ([[variants]]) is the last element's;
+// the element that failed is the first whose value has the offending type
+// (elements are decoded in order), so it is found in the file instead.
+func decodeProblem(file string, data []byte, err error) Problem {
+	m := decodeErrRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return Problem{File: file, Msg: err.Error()}
+	}
+	p := Problem{File: file, Key: m[2], Msg: m[3]}
+	if m[1] != "" {
+		fmt.Sscan(m[1], &p.Line)
+	}
+	key := toml.Key(strings.Split(m[2], "."))
+	paths := indexedPaths(data, key)
+	var found *leaf
+	if len(paths) == 1 {
+		found = &paths[0]
+	} else if t := tomlTypeRE.FindStringSubmatch(m[3]); t != nil {
+		for i := range paths {
+			if paths[i].hasType(t[1]) {
+				found = &paths[i]
+				break
+			}
+		}
+	}
+	if found != nil {
+		p.Key = found.path
+		if line, col := locate(data, found.path); line > 0 {
+			p.Line, p.Col = line, col
+		}
+	}
+	if p.Line > 0 && p.Col == 0 {
+		p.Col = 1
+	}
+	return p
+}
+
+// leaf is a key of the file with its array indices, e.g.
+// variants[2].weight_sparsity, and its decoded value.
+type leaf struct {
+	path  string
+	value any
+}
+
+// hasType says whether the value, or an element of it when it is an array,
+// has the decoder's type name t (as in its error messages).
+func (l leaf) hasType(t string) bool {
+	if tomlType(l.value) == t {
+		return true
+	}
+	if xs, ok := l.value.([]any); ok {
+		for _, x := range xs {
+			if tomlType(x) == t {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func tomlType(x any) string { return strings.ReplaceAll(fmt.Sprintf("%T", x), "interface {}", "any") }
+
+// indexedPaths lists, in file order, every occurrence of a key in the
+// file's tables, with the index of each array element on the way. It
+// returns nil when the file does not decode.
+func indexedPaths(data []byte, key toml.Key) []leaf {
+	var tree map[string]any
+	if _, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&tree); err != nil || len(key) == 0 {
+		return nil
+	}
+	var out []leaf
+	var walk func(m map[string]any, i int, prefix string)
+	walk = func(m map[string]any, i int, prefix string) {
+		v, ok := m[key[i]]
+		if !ok {
+			return
+		}
+		p := key[i]
+		if prefix != "" {
+			p = prefix + "." + key[i]
+		}
+		if i == len(key)-1 {
+			out = append(out, leaf{p, v})
+			return
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			walk(v, i+1, p)
+		case []map[string]any:
+			for j, e := range v {
+				walk(e, i+1, fmt.Sprintf("%s[%d]", p, j))
+			}
+		case []any:
+			for j, e := range v {
+				if em, ok := e.(map[string]any); ok {
+					walk(em, i+1, fmt.Sprintf("%s[%d]", p, j))
+				}
+			}
+		}
+	}
+	walk(tree, 0, "")
+	return out
 }
 
 // keyPath renders a TOML key as the path validator messages use, e.g.
@@ -244,6 +366,11 @@ func (v *validator) check() {
 		v.addKey("variants", "%v", err)
 		return
 	}
+	// TOML integers are int64 and the decoder converts negative ones to
+	// uint64 without a check: a seed above MaxInt64 was written negative.
+	if s.Dataset.Seed > math.MaxInt64 {
+		v.addKey("dataset.seed", "%d; want an integer ≥ 0", int64(s.Dataset.Seed))
+	}
 	if s.Dataset.Samples < 1 {
 		v.addKey("dataset.samples", "%d; want ≥ 1 samples per variant", s.Dataset.Samples)
 	}
@@ -285,11 +412,15 @@ func (v *validator) check() {
 		}
 		shares += vr.Share
 		if ferr == nil && perr == nil {
-			name, _ := hardware.Variant{Family: vr.Family, Pattern: pat.String(), WeightSparsity: vr.WeightSparsity}.CanonicalName()
-			if j, dup := seen[name]; dup {
+			// A variant whose name cannot be formed (bad sparsity) is
+			// reported above, not as a repeat.
+			name, nerr := hardware.Variant{Family: vr.Family, Pattern: pat.String(), WeightSparsity: vr.WeightSparsity}.CanonicalName()
+			if j, dup := seen[name]; dup && nerr == nil {
 				v.addKey(p, "variant %s repeats variants[%d]", name, j)
 			}
-			seen[name] = i
+			if nerr == nil {
+				seen[name] = i
+			}
 		}
 		if _, ok := s.Sparsity[vr.Family]; !ok && ferr == nil {
 			v.addKey(p+".family", "no [sparsity.%s] table: every family needs its generator parameters", vr.Family)
@@ -337,6 +468,9 @@ func (v *validator) check() {
 	}
 	seenSeed := map[uint64]bool{}
 	for i, sd := range s.Seeds {
+		if sd > math.MaxInt64 {
+			v.addKey(fmt.Sprintf("seeds[%d]", i), "%d; want an integer ≥ 0", int64(sd))
+		}
 		if seenSeed[sd] {
 			v.addKey(fmt.Sprintf("seeds[%d]", i), "seed %d repeats", sd)
 		}
@@ -386,6 +520,9 @@ func (v *validator) checkArrivals() {
 	case "trace":
 		if a.Trace == "" {
 			v.addKey("arrivals.trace", "missing; process = \"trace\" needs a sparsebench-trace/1 file")
+		}
+		if a.Burstiness != 0 {
+			v.addKey("arrivals.burstiness", "%g with process = \"trace\"; the replayed trace fixes the gaps (burstiness is for process = \"gamma\")", a.Burstiness)
 		}
 	default:
 		v.addKey("arrivals.process", "%q; want poisson, gamma or trace", a.Process)
@@ -444,6 +581,10 @@ func locate(data []byte, path string) (int, int) {
 			arrayCount[name]++
 			current = fmt.Sprintf("%s[%d]", name, idx)
 			headerLine[current] = n + 1
+			if idx == 0 {
+				// The array as a whole (e.g. "variants") is at its first table.
+				headerLine[name] = n + 1
+			}
 		case strings.HasPrefix(line, "["):
 			current = strings.TrimSpace(strings.Trim(strings.SplitN(line, "#", 2)[0], "[] \t"))
 			headerLine[current] = n + 1
