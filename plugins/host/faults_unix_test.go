@@ -54,7 +54,7 @@ func TestFaults(t *testing.T) {
 		cfg  Config
 		want []string // substrings of the error
 	}{
-		{"exit", fast, []string{"failed to start", "deliberately exiting at start"}},
+		{"exit", fast, []string{"failed to start", "exited, or closed its standard output, before the handshake", "deliberately exiting at start"}},
 		{"handshake", fast, []string{"handshake", "incompatible API version"}},
 		{"garbage", fast, []string{"handshake", "Hello! This is not a go-plugin handshake line"}},
 		{"crash", fast, []string{"(decision ", "crashed", "deliberate crash in a goroutine"}},

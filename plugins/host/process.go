@@ -62,6 +62,9 @@ func launch(kind, label, path string, args []string, cfg Config) (*process, any,
 			return nil, nil, fmt.Errorf("%s: refused to start: its SHA-256 is not %s (%v)", label, cfg.SHA256, err)
 		}
 		msg := err.Error()
+		if strings.Contains(msg, "Failed to read any lines from plugin's stdout") {
+			msg = "the plugin exited, or closed its standard output, before the handshake"
+		}
 		if i := strings.Index(msg, "\nThis usually means"); i >= 0 {
 			msg = msg[:i] // go-plugin's generic advice, then file details
 		}

@@ -1,0 +1,244 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sparsebench/sparsebench/plugins/host"
+	"github.com/sparsebench/sparsebench/plugins/policies"
+	"github.com/sparsebench/sparsebench/plugins/scheduler"
+	"github.com/sparsebench/sparsebench/plugins/sdk"
+	"github.com/sparsebench/sparsebench/suite"
+)
+
+// asCLI makes the test binary, re-executed with it in its environment, act
+// as the sparsebench binary for `plugin …` — which is what isolatedJobs
+// starts (os.Executable is the test binary here) — or as one of the test
+// plugins of plugin check.
+const asCLI = "SPARSEBENCH_TEST_AS_CLI"
+
+func init() {
+	if os.Getenv(asCLI) != "1" || len(os.Args) < 2 {
+		return
+	}
+	switch os.Args[1] {
+	case "plugin":
+		os.Exit(exitCode(runPlugin(os.Args[2:], os.Stdout, os.Stderr)))
+	case "test-plugin":
+		os.Exit(serveTestPlugin(os.Args[2]))
+	}
+	// Never fall through to running the tests again.
+	fmt.Fprintf(os.Stderr, "test binary as sparsebench: unknown arguments %q\n", os.Args[1:])
+	os.Exit(3)
+}
+
+// serveTestPlugin serves the policies plugin check must fail.
+func serveTestPlugin(mode string) int {
+	switch mode {
+	case "nondeterministic":
+		// Breaks ties by the process ID: two runs disagree.
+		sdk.ServeScheduler(func() scheduler.Scheduler { return &pidPolicy{pid: os.Getpid()} })
+	case "illegal":
+		sdk.ServeScheduler(func() scheduler.Scheduler { return &illegalPolicy{} })
+	default:
+		return 2
+	}
+	return 0
+}
+
+type pidPolicy struct{ pid int }
+
+func (*pidPolicy) Info() scheduler.Info { return scheduler.Info{Name: "pid", Version: "0"} }
+func (p *pidPolicy) Pick(v *scheduler.View) (scheduler.TaskID, error) {
+	return v.ID((p.pid + int(v.Now()*1e6)) % v.Len()), nil
+}
+
+type illegalPolicy struct{ done []scheduler.TaskID }
+
+func (*illegalPolicy) Info() scheduler.Info { return scheduler.Info{Name: "illegal", Version: "0"} }
+func (p *illegalPolicy) Pick(v *scheduler.View) (scheduler.TaskID, error) {
+	for _, c := range v.Completed() {
+		if c.Finished {
+			p.done = append(p.done, c.ID)
+		}
+	}
+	if len(p.done) > 0 && v.Len() > 1 {
+		return p.done[0], nil
+	}
+	return v.ID(0), nil
+}
+
+// scriptPlugin writes an executable script that runs the test binary with
+// args, as a plugin path for pluginJobs and plugin check.
+func scriptPlugin(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("script plugins need a POSIX shell")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), name)
+	script := fmt.Sprintf("#!/bin/sh\nexec %q %s\n", exe, strings.Join(args, " "))
+	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// Every built-in policy gives the same metrics on a built-in scenario
+// in process and with --isolation process.
+func TestIsolatedJobsEqualInProcess(t *testing.T) {
+	t.Setenv(asCLI, "1")
+	s, err := suite.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := s.Resolve("mobile-visual-perception")
+	if err != nil {
+		t.Fatal(err)
+	}
+	points := sc.OperatingPoints()[:1]
+	points[0].Requests = 300
+	specs, _ := policies.ParseList("all")
+	iso, err := isolatedJobs(specs, host.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := runScenarios([]*suite.Scenario{sc}, points, 1, builtinJobs(specs), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := runScenarios([]*suite.Scenario{sc}, points, 1, iso, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in.Results) != len(specs) {
+		t.Fatalf("%d results for %d policies", len(in.Results), len(specs))
+	}
+	for _, r := range out.Results {
+		if r.Error != "" {
+			t.Errorf("%s out of process: %s", r.Scheduler, r.Error)
+		}
+	}
+	if d := cmp.Diff(in.Results, out.Results); d != "" {
+		t.Errorf("results differ (-in process +out of process):\n%s", d)
+	}
+}
+
+func TestPluginJobsValidation(t *testing.T) {
+	dir := t.TempDir()
+	notExec := filepath.Join(dir, "plain")
+	os.WriteFile(notExec, []byte("x"), 0o644)
+	for _, tc := range []struct {
+		paths []string
+		cfg   host.Config
+		want  string
+	}{
+		{[]string{filepath.Join(dir, "missing")}, host.Config{}, "no such file"},
+		{[]string{dir}, host.Config{}, "is a directory"},
+		{[]string{notExec}, host.Config{}, "not executable"},
+		{[]string{notExec, notExec}, host.Config{SHA256: strings.Repeat("0", 64)}, "pins one plugin"},
+		{[]string{notExec}, host.Config{SHA256: "xyz"}, "64 hex digits"},
+	} {
+		_, err := pluginJobs(tc.paths, tc.cfg)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || exitCode(err) != 2 {
+			t.Errorf("pluginJobs(%v): %v, want a usage error saying %q", tc.paths, err, tc.want)
+		}
+	}
+	a := scriptPlugin(t, "same", "plugin", "serve", "scheduler", "fcfs")
+	b := scriptPlugin(t, "same", "plugin", "serve", "scheduler", "edf")
+	jobs, err := pluginJobs([]string{a, b}, host.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if jobs[0].Label != a || jobs[1].Label != b {
+		t.Errorf("labels %q, %q: plugins sharing a file name are labelled by path", jobs[0].Label, jobs[1].Label)
+	}
+}
+
+func TestPluginCheck(t *testing.T) {
+	t.Setenv(asCLI, "1")
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"dysta", []string{"plugin", "serve", "scheduler", "dysta"}, 0,
+			[]string{"handshake and protocol  PASS", `scheduler "dysta" version "1"`, "capabilities: monitor",
+				"legal picks             PASS", "determinism             PASS", "decision latency        PASS", "p50 ", "PASS: "}},
+		{"oracle", []string{"plugin", "serve", "scheduler", "dysta-oracle"}, 0, []string{"capabilities: oracle"}},
+		{"nondeterministic", []string{"test-plugin", "nondeterministic"}, 1,
+			[]string{"legal picks             PASS", "determinism             FAIL", "in the first run"}},
+		{"illegal", []string{"test-plugin", "illegal"}, 1,
+			[]string{"legal picks             FAIL", "which already finished", "determinism             SKIP"}},
+		{"exits", []string{"no-such-subcommand"}, 1,
+			[]string{"handshake and protocol  FAIL", "before the run", "unknown arguments", "legal picks             SKIP"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := scriptPlugin(t, tc.name, tc.args...)
+			var stdout, stderr bytes.Buffer
+			err := runPlugin([]string{"check", path}, &stdout, &stderr)
+			t.Logf("%s", stdout.String())
+			if got := exitCode(err); got != tc.code {
+				t.Errorf("exit status %d, want %d (%v)", got, tc.code, err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stdout.String(), w) {
+					t.Errorf("output does not say %q", w)
+				}
+			}
+		})
+	}
+}
+
+func TestPluginServeUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "scheduler", "no-such-policy"},
+		{"serve", "accelerator", "no-such-model"},
+		{"serve", "scheduler", "fcfs"}, // not started by a host
+		{"serve"},
+		{"frobnicate"},
+		{},
+	} {
+		var stdout, stderr bytes.Buffer
+		if err := runPlugin(args, &stdout, &stderr); exitCode(err) != 2 {
+			t.Errorf("plugin %v: %v, want a usage error", args, err)
+		}
+	}
+}
+
+// The example plugin builds as its own module and passes the conformance
+// kit: the path its README walks a newcomer through.
+func TestExamplePluginLLF(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a Go module")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	bin := filepath.Join(t.TempDir(), "llf")
+	cmd := exec.Command(goTool, "build", "-o", bin, ".")
+	cmd.Dir = filepath.Join("..", "..", "plugins", "examples", "llf")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	var stdout, stderr bytes.Buffer
+	if err := runPlugin([]string{"check", bin}, &stdout, &stderr); err != nil {
+		t.Fatalf("plugin check: %v\n%s%s", err, stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stdout.String(), `scheduler "llf" version "1.0.0"`) {
+		t.Errorf("check output:\n%s", stdout.String())
+	}
+}
