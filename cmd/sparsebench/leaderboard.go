@@ -78,7 +78,7 @@ func runLeaderboard(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(f.out, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(f.out, "plots"), 0o755); err != nil {
 		return err
 	}
 	files, err := lb.files()
@@ -93,14 +93,19 @@ func runLeaderboard(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "wrote %d files to %s (leaderboard.md, leaderboard.csv, leaderboard.json)\n", len(files), f.out)
+	fmt.Fprintf(stdout, "wrote %d files to %s (index.html, leaderboard.md, leaderboard.csv, leaderboard.json, plots/)\n", len(files), f.out)
 	return nil
 }
 
 // leaderboardRun is everything the output files are made from.
 type leaderboardRun struct {
 	board *leaderboard.Board
+	cdfs  []leaderboard.CDF
 }
+
+// cdfPoints is how many quantiles of each scheduler's normalized
+// turnaround the CDF plots keep.
+const cdfPoints = 200
 
 // lbPoint is one point of the grid with what the leaderboard needs to
 // know about it.
@@ -117,6 +122,7 @@ func computeLeaderboard(scs []*suite.Scenario, f leaderboardFlags, jobs []harnes
 		prov.Notes = append(prov.Notes, fmt.Sprintf("--requests %d: every run has %d requests instead of the scenario's", f.requests, f.requests))
 	}
 	var points []leaderboard.Point
+	var cdfs []leaderboard.CDF
 	for _, sc := range scs {
 		pts := leaderboardPoints(sc)
 		named := make([]suite.NamedPoint, len(pts))
@@ -137,6 +143,14 @@ func computeLeaderboard(scs []*suite.Scenario, f leaderboardFlags, jobs []harnes
 			lp := leaderboard.Point{Scenario: sc.ID(), ScenarioHash: sc.Hash(), Point: p.Name, Sweep: p.sweep,
 				Rate: rp.Rate, SLOMult: rp.SLOMult, Requests: rp.Requests, Seeds: seeds}
 			block := cells[i*per : (i+1)*per]
+			if p.sweep == "" {
+				c, err := nttCDF(sc, named[i].RunPoint, seeds, jobs, block)
+				if err != nil {
+					return nil, err
+				}
+				c.Scenario, c.Point = sc.ID(), p.Name
+				cdfs = append(cdfs, c)
+			}
 			for j, job := range jobs {
 				r := leaderboard.Result{Scheduler: job.Label}
 				for k := range seeds {
@@ -159,7 +173,37 @@ func computeLeaderboard(scs []*suite.Scenario, f leaderboardFlags, jobs []harnes
 			points = append(points, lp)
 		}
 	}
-	return &leaderboardRun{board: leaderboard.Build(prov, points)}, nil
+	return &leaderboardRun{board: leaderboard.Build(prov, points), cdfs: cdfs}, nil
+}
+
+// nttCDF pools each job's normalized turnaround times over the seeds of
+// one point (block: the point's cells, by seed then job). The traces are
+// rebuilt for their arrival times; they are the ones the runs replayed.
+func nttCDF(sc *suite.Scenario, rp suite.RunPoint, seeds []uint64, jobs []harness.Job, block []suite.Cell) (leaderboard.CDF, error) {
+	pooled := make([][]float64, len(jobs))
+	for k, seed := range seeds {
+		pt := rp
+		pt.Seed = seed
+		tr, err := sc.Trace(pt)
+		if err != nil {
+			return leaderboard.CDF{}, err
+		}
+		for j := range jobs {
+			o := block[k*len(jobs)+j].Outcome
+			if o == nil {
+				continue
+			}
+			for r, req := range tr.Requests {
+				pooled[j] = append(pooled[j], (o.Finish[r]-req.Arrival)/o.Isolated[r])
+			}
+		}
+	}
+	var c leaderboard.CDF
+	for j, job := range jobs {
+		sort.Float64s(pooled[j])
+		c.Curves = append(c.Curves, leaderboard.Curve{Scheduler: job.Label, Sorted: leaderboard.Quantiles(pooled[j], cdfPoints)})
+	}
+	return c, nil
 }
 
 // leaderboardPoints lists a scenario's operating points followed by the
@@ -192,6 +236,19 @@ func (lb *leaderboardRun) files() (map[string][]byte, error) {
 		}
 		out[name] = buf.Bytes()
 	}
+	figs, err := leaderboard.Plots(lb.board, lb.cdfs)
+	if err != nil {
+		return nil, fmt.Errorf("plots: %w", err)
+	}
+	for _, f := range figs {
+		out["plots/"+f.Name+".svg"] = f.SVG
+		out["plots/"+f.Name+".png"] = f.PNG
+	}
+	var buf bytes.Buffer
+	if err := leaderboard.WriteHTML(&buf, lb.board, figs); err != nil {
+		return nil, fmt.Errorf("index.html: %w", err)
+	}
+	out["index.html"] = buf.Bytes()
 	return out, nil
 }
 

@@ -28,11 +28,24 @@ func smallLeaderboard(t *testing.T, extra ...string) map[string][]byte {
 	}
 	files := map[string][]byte{}
 	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
+		names := []string{e.Name()}
+		if e.IsDir() {
+			sub, err := os.ReadDir(filepath.Join(dir, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			names = names[:0]
+			for _, s := range sub {
+				names = append(names, e.Name()+"/"+s.Name())
+			}
 		}
-		files[e.Name()] = b
+		for _, n := range names {
+			b, err := os.ReadFile(filepath.Join(dir, n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[n] = b
+		}
 	}
 	return files
 }
@@ -89,6 +102,34 @@ func TestLeaderboardUsage(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		if err := run(args, &stdout, &stderr); exitCode(err) != 2 {
 			t.Errorf("%q: exit %d (%v), want 2", args, exitCode(err), err)
+		}
+	}
+}
+
+// TestLeaderboardHTML: index.html is one self-contained page with the
+// tables, inline SVG plots and no external resources; every plot exists as
+// SVG and PNG.
+func TestLeaderboardHTML(t *testing.T) {
+	files := smallLeaderboard(t, "--scheduler", "fcfs,edf,dysta,dysta-oracle")
+	page := string(files["index.html"])
+	for _, want := range []string{`<meta name="viewport" content="width=device-width, initial-scale=1">`,
+		`<table class="sortable">`, "<svg ", "dysta-oracle (oracle, upper bound)", "<script>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("index.html lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"<script src", "<link ", "<img src=\"http", "@import", "url(http"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("index.html is not self-contained: has %q", bad)
+		}
+	}
+	for _, stem := range []string{"tradeoff-mobile-visual-perception-v1-paper-3rps", "cdf-mobile-visual-perception-v1-paper-3rps",
+		"sweep-mobile-visual-perception-v1-slo-violation-rate", "sweep-mobile-visual-perception-v1-rate-antt"} {
+		if !bytes.HasPrefix(files["plots/"+stem+".png"], []byte("\x89PNG")) {
+			t.Errorf("plots/%s.png missing or not a PNG", stem)
+		}
+		if !bytes.Contains(files["plots/"+stem+".svg"], []byte("<svg")) {
+			t.Errorf("plots/%s.svg missing or not an SVG", stem)
 		}
 	}
 }

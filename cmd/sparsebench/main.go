@@ -31,7 +31,7 @@ Commands:
   scenarios    list, show and validate the versioned benchmark scenarios
   trace        write the exact input of a scenario run as a sparsebench-trace/1 file
   schedulers   list the built-in scheduling policies
-  leaderboard  rank schedulers with confidence intervals; write Markdown, CSV and JSON
+  leaderboard  rank schedulers with confidence intervals; write Markdown, CSV, JSON, HTML and plots
   hw           reference accelerator models and the model zoo
   help         show this help
 
