@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -241,4 +242,49 @@ func TestExamplePluginLLF(t *testing.T) {
 	if !strings.Contains(stdout.String(), `scheduler "llf" version "1.0.0"`) {
 		t.Errorf("check output:\n%s", stdout.String())
 	}
+}
+
+// BenchmarkIsolationCost runs every built-in policy on a built-in scenario
+// (its first operating point, one seed, the scenario's request count) in
+// process and with --isolation process, and reports the ratio of the wall
+// times: the whole cost of isolation, process starts included.
+var isoWorkers = 0
+
+func BenchmarkIsolationCost(b *testing.B) {
+	os.Setenv(asCLI, "1")
+	defer os.Unsetenv(asCLI)
+	s, err := suite.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc, err := s.Resolve("mobile-visual-perception")
+	if err != nil {
+		b.Fatal(err)
+	}
+	points := sc.OperatingPoints()[:1]
+	specs, _ := policies.ParseList("all")
+	iso, err := isolatedJobs(specs, host.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var tin, tout time.Duration
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if _, err := runScenarios([]*suite.Scenario{sc}, points, 1, builtinJobs(specs), 0); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		res, err := runScenarios([]*suite.Scenario{sc}, points, 1, iso, isoWorkers)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tin, tout = tin+t1.Sub(t0), tout+time.Since(t1)
+		if err := failed(res.Results); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(tin.Milliseconds())/float64(b.N), "ms-inprocess")
+	b.ReportMetric(float64(tout.Milliseconds())/float64(b.N), "ms-process")
+	b.ReportMetric(float64(tout)/float64(tin), "ratio")
+	b.ReportMetric(0, "ns/op")
 }
