@@ -31,6 +31,7 @@ Commands:
   scenarios    list, show and validate the versioned benchmark scenarios
   trace        write the exact input of a scenario run as a sparsebench-trace/1 file
   schedulers   list the built-in scheduling policies
+  plugin       serve built-in policies as plugins, or check a third-party plugin
   leaderboard  rank schedulers with confidence intervals; write Markdown, CSV, JSON, HTML and plots
   hw           reference accelerator models and the model zoo
   help         show this help
@@ -51,6 +52,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runScenariosCmd(args[1:], stdout, stderr)
 	case "trace":
 		return runTrace(args[1:], stdout, stderr)
+	case "plugin":
+		return runPlugin(args[1:], stdout, stderr)
 	case "schedulers":
 		return runSchedulers(args[1:], stdout, stderr)
 	case "leaderboard":

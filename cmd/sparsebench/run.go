@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
@@ -14,7 +15,8 @@ const runUsage = `sparsebench run (--scenario ID | --trace FILE) [--scheduler LI
 
 const runExample = `sparsebench run --scenario mobile-visual-perception --scheduler fcfs,dysta
 sparsebench run --scenario datacenter-personal-assistant@v1 --rate 40 --seeds 3 --format json
-sparsebench run --trace harness/testdata/handwritten.json --scheduler fcfs,dysta --format csv`
+sparsebench run --trace harness/testdata/handwritten.json --scheduler fcfs,dysta --format csv
+sparsebench run --scenario mobile-visual-perception --scheduler dysta --scheduler-plugin ./llf`
 
 type runFlags struct {
 	scenario       string
@@ -28,6 +30,9 @@ type runFlags struct {
 	preemptionCost float64
 	timing         bool
 	workers        int
+	isolation      string
+	plugins        string
+	plugin         host.Config
 }
 
 func runRun(args []string, stdout, stderr io.Writer) error {
@@ -44,6 +49,9 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&f.preemptionCost, "preemption-cost", 0, "context-switch cost in `seconds` added when a task is preempted")
 	fs.BoolVar(&f.timing, "timing", false, "measure and report the wall time schedulers spend deciding (makes output vary between runs)")
 	fs.IntVar(&f.workers, "j", 0, "run up to `N` schedulers in parallel (0: one per CPU)")
+	fs.StringVar(&f.isolation, "isolation", "inprocess", "run built-in schedulers `inprocess` or out of process (`process`, through the plugin protocol; same results)")
+	fs.StringVar(&f.plugins, "scheduler-plugin", "", "also run these third-party scheduler plugin executables (`PATH[,PATH…]`)")
+	pluginFlags(fs, &f.plugin)
 	if err := parseFlags(fs, args, false); err != nil {
 		return err
 	}
@@ -53,15 +61,23 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if f.preemptionCost < 0 {
 		return usageErr(fmt.Errorf("--preemption-cost %g: want seconds ≥ 0", f.preemptionCost))
 	}
-	specs, err := policies.ParseList(f.schedulers)
-	if err != nil {
-		return usageErr(fmt.Errorf("--scheduler: %w", err))
+	var specs []policies.Spec
+	if f.schedulers != "" {
+		var err error
+		if specs, err = policies.ParseList(f.schedulers); err != nil {
+			return usageErr(fmt.Errorf("--scheduler: %w", err))
+		}
 	}
+	jobs, err := f.jobs(specs, stderr)
+	if err != nil {
+		return err
+	}
+	defer host.CleanupOnSignal()()
 	if (f.trace == "") == (f.scenario == "") {
 		return usageErr(fmt.Errorf("run: give exactly one of --scenario ID and --trace FILE"))
 	}
 	if f.scenario != "" {
-		return runScenario(f, specs, stdout)
+		return runScenario(f, jobs, stdout)
 	}
 	if f.seeds != 0 || f.rate != 0 || f.sloMult != 0 || f.requests != 0 {
 		return usageErr(fmt.Errorf("run: --seeds, --rate, --slo-mult and --requests apply to --scenario runs; a trace fixes them"))
@@ -71,11 +87,42 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		return usageErr(err)
 	}
 	opt := harness.Options{PreemptionCost: f.preemptionCost, TimeDecisions: f.timing}
-	rows := runSpecs(tr, specs, opt, f.workers)
+	rows := runJobs(tr, jobs, opt, f.workers)
 	if err := writeResults(stdout, f.format, rows, f.timing); err != nil {
 		return err
 	}
 	return failed(rows)
+}
+
+// jobs are the schedulers a run asks for: built-ins (in or out of
+// process) followed by third-party plugins.
+func (f *runFlags) jobs(specs []policies.Spec, stderr io.Writer) ([]harness.Job, error) {
+	var jobs []harness.Job
+	switch f.isolation {
+	case "inprocess":
+		jobs = builtinJobs(specs)
+	case "process":
+		f.plugin.Stderr = stderr
+		js, err := isolatedJobs(specs, f.plugin)
+		if err != nil {
+			return nil, err
+		}
+		jobs = js
+	default:
+		return nil, usageErr(fmt.Errorf("--isolation %q: want inprocess or process", f.isolation))
+	}
+	if f.plugins != "" {
+		f.plugin.Stderr = stderr
+		js, err := pluginJobs(strings.Split(f.plugins, ","), f.plugin)
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, js...)
+	}
+	if len(jobs) == 0 {
+		return nil, usageErr(fmt.Errorf("run: no schedulers: give --scheduler LIST or --scheduler-plugin PATH"))
+	}
+	return jobs, nil
 }
 
 // runSpecs runs each spec on the trace and returns one row each, in the

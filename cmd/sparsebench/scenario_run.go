@@ -22,7 +22,7 @@ type scenarioRun struct {
 	Means   []resultRow `json:"means"`
 }
 
-func runScenario(f runFlags, specs []policies.Spec, stdout io.Writer) error {
+func runScenario(f runFlags, jobs []harness.Job, stdout io.Writer) error {
 	s, err := suite.Builtin()
 	if err != nil {
 		return err
@@ -42,7 +42,7 @@ func runScenario(f runFlags, specs []policies.Spec, stdout io.Writer) error {
 	for i := range points {
 		points[i].Requests = f.requests
 	}
-	res, err := runScenarios([]*suite.Scenario{sc}, points, f.seeds, builtinJobs(specs), f.workers)
+	res, err := runScenarios([]*suite.Scenario{sc}, points, f.seeds, jobs, f.workers)
 	if err != nil {
 		return err
 	}
