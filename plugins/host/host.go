@@ -84,7 +84,7 @@ type tail struct {
 }
 
 const (
-	tailLines   = 8
+	tailLines   = 24
 	tailLineMax = 300
 )
 

@@ -248,7 +248,7 @@ func (s *Scheduler) exchange(what string) error {
 		limit, byBudget = left, true
 	}
 	if limit <= 0 {
-		return s.fail(fmt.Errorf("run budget of %v exhausted before the %s", s.cfg.RunBudget, what))
+		return s.fail(s.budgetError())
 	}
 	t0 := time.Now()
 	s.timer.Reset(limit)
@@ -261,8 +261,7 @@ func (s *Scheduler) exchange(what string) error {
 	switch {
 	case !intime || s.fired.Load():
 		if byBudget {
-			return s.fail(fmt.Errorf("run budget exhausted: the plugin spent %v answering in this run (limit %v; see --run-budget)",
-				s.spent.Round(time.Millisecond), s.cfg.RunBudget))
+			return s.fail(s.budgetError())
 		}
 		return s.fail(fmt.Errorf("no answer to the %s within the decision deadline of %v: the plugin is hung or too slow (see --decision-timeout)",
 			what, s.cfg.DecisionTimeout))
@@ -273,6 +272,11 @@ func (s *Scheduler) exchange(what string) error {
 		return s.fail(fmt.Errorf("the plugin reported an error: %s", e.GetMessage()))
 	}
 	return nil
+}
+
+func (s *Scheduler) budgetError() error {
+	return fmt.Errorf("run budget exhausted: the plugin spent %v answering in this run (limit %v; see --run-budget)",
+		s.spent.Round(time.Millisecond), s.cfg.RunBudget)
 }
 
 func (s *Scheduler) transportError(err error) error {
