@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
@@ -164,6 +165,42 @@ func TestPluginJobsValidation(t *testing.T) {
 	}
 	if jobs[0].Label != a || jobs[1].Label != b {
 		t.Errorf("labels %q, %q: plugins sharing a file name are labelled by path", jobs[0].Label, jobs[1].Label)
+	}
+}
+
+func TestSchedulerJobs(t *testing.T) {
+	t.Setenv(asCLI, "1")
+	specs, _ := policies.ParseList("fcfs,dysta")
+	a := scriptPlugin(t, "a", "plugin", "serve", "scheduler", "edf")
+	jobs, err := schedulerJobs(specs, "process", " "+a+" ,", host.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels []string
+	for _, j := range jobs {
+		labels = append(labels, j.Label)
+	}
+	if d := cmp.Diff([]string{"fcfs", "dysta", "a"}, labels); d != "" {
+		t.Errorf("labels (-want +got):\n%s", d)
+	}
+	tr := &harness.Trace{}
+	cat := harness.Synthetic{Families: 2, Variants: 1, Samples: 4, Layers: 5, Scale: 0.1, Seed: 3}.Build()
+	tr.Catalogue = *cat
+	tr.Requests, err = harness.Generate(cat, harness.Workload{Requests: 50, Rate: 1 / cat.Capacity(), SLOMult: 5, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := runJobs(tr, jobs, harness.Options{}, 0)
+	edf, _ := policies.ParseSpec("edf")
+	want := runSpecs(tr, append(specs, edf), harness.Options{}, 0)
+	want[2].Scheduler = "a"
+	if d := cmp.Diff(want, rows); d != "" {
+		t.Errorf("rows (-in process +out of process):\n%s", d)
+	}
+	for _, bad := range []struct{ iso, plugins string }{{"threads", ""}, {"", ","}} {
+		if _, err := schedulerJobs(specs, bad.iso, bad.plugins, host.Config{}); exitCode(err) != 2 {
+			t.Errorf("schedulerJobs(%q, %q): %v, want a usage error", bad.iso, bad.plugins, err)
+		}
 	}
 }
 
