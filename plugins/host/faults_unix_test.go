@@ -3,10 +3,12 @@
 package host
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -151,4 +153,33 @@ func TestCleanupKillsLiveProcesses(t *testing.T) {
 	if _, err := LaunchScheduler(badPlugin(t, "fcfs"), nil, Config{}); err == nil || !strings.Contains(err.Error(), "shutting down") {
 		t.Errorf("a plugin started after Cleanup: %v", err)
 	}
+}
+
+// Ctrl-C kills the plugins of a host that called CleanupOnSignal.
+func TestInterruptKillsPlugins(t *testing.T) {
+	cmd := exec.Command(testExe(t))
+	cmd.Env = append(os.Environ(), "SB_SIGNAL_TEST_PLUGIN="+badPlugin(t, "fcfs"))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("the host did not start its plugin: %v", err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	err = cmd.Wait()
+	if cmd.ProcessState.ExitCode() != 130 {
+		t.Errorf("host exited with %v, want status 130", err)
+	}
+	waitGone(t, pid)
 }

@@ -49,7 +49,24 @@ func TestMain(m *testing.M) {
 		misbehave(mode)
 		os.Exit(0)
 	}
+	if plugin := os.Getenv("SB_SIGNAL_TEST_PLUGIN"); plugin != "" {
+		signalled(plugin)
+	}
 	os.Exit(m.Run())
+}
+
+// signalled is a host that starts the plugin, reports its PID on standard
+// output and waits for a SIGINT, which CleanupOnSignal must turn into
+// killing the plugin and exiting with status 130.
+func signalled(plugin string) {
+	CleanupOnSignal()
+	s, err := LaunchScheduler(plugin, nil, Config{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	fmt.Println(s.PID())
+	select {}
 }
 
 // misbehave is the plugin of one fault.
