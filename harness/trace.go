@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	fastjson "github.com/goccy/go-json"
 )
@@ -88,6 +89,10 @@ func ParseTrace(name string, data []byte) (*Trace, error) {
 	if err := fastjson.Unmarshal(data, &f); err != nil {
 		f = traceFile{}
 		if err := json.Unmarshal(data, &f); err != nil {
+			var typ *json.UnmarshalTypeError
+			if errors.As(err, &typ) {
+				return nil, &TraceError{File: name, Path: pathAt(data, typ.Offset), Msg: describeTypeError(typ)}
+			}
 			return nil, &TraceError{File: name, Msg: describeJSONError(data, err)}
 		}
 	}
@@ -212,6 +217,79 @@ func ParseTrace(name string, data []byte) (*Trace, error) {
 		t.Requests[i] = Request{Arrival: *r.Arrival, Model: m, Sample: *r.Sample, Priority: *r.Priority, Deadline: *r.Deadline}
 	}
 	return t, nil
+}
+
+// describeTypeError says what was wrong with a value of the wrong JSON type
+// or out of range for its Go type.
+func describeTypeError(typ *json.UnmarshalTypeError) string {
+	kind := typ.Type.Kind().String()
+	if num, ok := strings.CutPrefix(typ.Value, "number "); ok {
+		if kind == "int" {
+			return fmt.Sprintf("%s; want an integer", num)
+		}
+		return fmt.Sprintf("%s is out of range; want a finite number", num)
+	}
+	return fmt.Sprintf("got a JSON %s, want %s", typ.Value, jsonKind(kind))
+}
+
+// pathAt returns the JSON path (e.g. requests[17].arrival_s) of the value
+// that ends at or after byte offset off, by walking the document's tokens.
+func pathAt(data []byte, off int64) string {
+	type frame struct {
+		array bool
+		index int
+		key   string
+	}
+	var stack []frame
+	render := func() string {
+		var b strings.Builder
+		for _, f := range stack {
+			if f.array {
+				fmt.Fprintf(&b, "[%d]", f.index)
+			} else {
+				if b.Len() > 0 {
+					b.WriteByte('.')
+				}
+				b.WriteString(f.key)
+			}
+		}
+		return b.String()
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	expectKey := false
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			expectKey = len(stack) > 0 && !stack[len(stack)-1].array
+			continue
+		}
+		if s, ok := tok.(string); ok && expectKey {
+			stack[len(stack)-1].key = s
+			expectKey = false
+			continue
+		}
+		// A value: advance the enclosing array's index.
+		if n := len(stack); n > 0 && stack[n-1].array {
+			stack[n-1].index++
+		}
+		if dec.InputOffset() >= off {
+			return render()
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, frame{})
+			expectKey = true
+		case json.Delim('['):
+			stack = append(stack, frame{array: true, index: -1})
+		default:
+			expectKey = len(stack) > 0 && !stack[len(stack)-1].array
+		}
+	}
 }
 
 type vectorError struct{ at, msg string }
