@@ -126,45 +126,6 @@ func isolatedJobs(specs []policies.Spec, cfg host.Config) ([]harness.Job, error)
 	return jobs, nil
 }
 
-// schedulerJobs are the jobs of a run: the built-in specs, in process
-// (isolation "inprocess" or "") or each in its own process ("process"),
-// then the comma-separated scheduler plugins, if any.
-func schedulerJobs(specs []policies.Spec, isolation, pluginList string, cfg host.Config) ([]harness.Job, error) {
-	var jobs []harness.Job
-	switch isolation {
-	case "", "inprocess":
-		for _, s := range specs {
-			s := s
-			jobs = append(jobs, harness.Job{Label: s.Text, New: func() (scheduler.Scheduler, error) { return s.New(), nil }})
-		}
-	case "process":
-		iso, err := isolatedJobs(specs, cfg)
-		if err != nil {
-			return nil, err
-		}
-		jobs = append(jobs, iso...)
-	default:
-		return nil, usageErr(fmt.Errorf("--isolation %q: want inprocess or process", isolation))
-	}
-	if pluginList == "" {
-		return jobs, nil
-	}
-	var paths []string
-	for _, p := range strings.Split(pluginList, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			paths = append(paths, p)
-		}
-	}
-	if len(paths) == 0 {
-		return nil, usageErr(errors.New("--scheduler-plugin: no path given"))
-	}
-	pj, err := pluginJobs(paths, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return append(jobs, pj...), nil
-}
-
 // checkExecutable reports a plugin path that cannot be started.
 func checkExecutable(path string) error {
 	fi, err := os.Stat(path)

@@ -13,7 +13,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
@@ -168,38 +167,33 @@ func TestPluginJobsValidation(t *testing.T) {
 	}
 }
 
-func TestSchedulerJobs(t *testing.T) {
+// `run --isolation process --scheduler-plugin` prints the same results as
+// the in-process run, and a faulty plugin fails only its own row.
+func TestRunWithPlugins(t *testing.T) {
 	t.Setenv(asCLI, "1")
-	specs, _ := policies.ParseList("fcfs,dysta")
-	a := scriptPlugin(t, "a", "plugin", "serve", "scheduler", "edf")
-	jobs, err := schedulerJobs(specs, "process", " "+a+" ,", host.Config{})
-	if err != nil {
-		t.Fatal(err)
+	trace := filepath.Join("..", "..", "harness", "testdata", "handwritten.json")
+	edf := scriptPlugin(t, "edf", "plugin", "serve", "scheduler", "edf")
+	var want, got, stderr bytes.Buffer
+	if err := run([]string{"run", "--trace", trace, "--scheduler", "fcfs,dysta,edf", "--format", "json"}, &want, &stderr); err != nil {
+		t.Fatal(err, stderr.String())
 	}
-	var labels []string
-	for _, j := range jobs {
-		labels = append(labels, j.Label)
+	if err := run([]string{"run", "--trace", trace, "--scheduler", "fcfs,dysta", "--isolation", "process",
+		"--scheduler-plugin", edf, "--decision-timeout", "2s", "--run-budget", "10s", "--format", "json"}, &got, &stderr); err != nil {
+		t.Fatal(err, stderr.String())
 	}
-	if d := cmp.Diff([]string{"fcfs", "dysta", "a"}, labels); d != "" {
-		t.Errorf("labels (-want +got):\n%s", d)
+	if d := cmp.Diff(want.String(), got.String()); d != "" {
+		t.Errorf("output (-in process +out of process):\n%s", d)
 	}
-	tr := &harness.Trace{}
-	cat := harness.Synthetic{Families: 2, Variants: 1, Samples: 4, Layers: 5, Scale: 0.1, Seed: 3}.Build()
-	tr.Catalogue = *cat
-	tr.Requests, err = harness.Generate(cat, harness.Workload{Requests: 50, Rate: 1 / cat.Capacity(), SLOMult: 5, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
+
+	bad := scriptPlugin(t, "illegal", "test-plugin", "illegal")
+	var out bytes.Buffer
+	err := run([]string{"run", "--trace", trace, "--scheduler", "fcfs", "--scheduler-plugin", bad + "," + edf}, &out, &stderr)
+	if exitCode(err) != 1 || !strings.Contains(err.Error(), "plugin "+bad) || !strings.Contains(err.Error(), "which already finished") {
+		t.Errorf("run with a faulty plugin: %v", err)
 	}
-	rows := runJobs(tr, jobs, harness.Options{}, 0)
-	edf, _ := policies.ParseSpec("edf")
-	want := runSpecs(tr, append(specs, edf), harness.Options{}, 0)
-	want[2].Scheduler = "a"
-	if d := cmp.Diff(want, rows); d != "" {
-		t.Errorf("rows (-in process +out of process):\n%s", d)
-	}
-	for _, bad := range []struct{ iso, plugins string }{{"threads", ""}, {"", ","}} {
-		if _, err := schedulerJobs(specs, bad.iso, bad.plugins, host.Config{}); exitCode(err) != 2 {
-			t.Errorf("schedulerJobs(%q, %q): %v, want a usage error", bad.iso, bad.plugins, err)
+	for _, w := range []string{"fcfs", "illegal  FAILED", "edf"} {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("output does not show %q:\n%s", w, out.String())
 		}
 	}
 }
