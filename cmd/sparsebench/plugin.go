@@ -126,6 +126,32 @@ func isolatedJobs(specs []policies.Spec, cfg host.Config) ([]harness.Job, error)
 	return jobs, nil
 }
 
+// acceleratorPlugin starts the accelerator plugin at path (for
+// --accelerator-plugin); the caller closes it when the run ends.
+func acceleratorPlugin(path string, cfg host.Config) (*host.Accelerator, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, usageErr(err)
+	}
+	if err := checkExecutable(path); err != nil {
+		return nil, usageErr(err)
+	}
+	return host.LaunchAccelerator(path, nil, cfg)
+}
+
+// isolatedAccelerator serves the registered accelerator model name out of
+// process from this binary (for --isolation process); its latencies equal
+// the in-process model's.
+func isolatedAccelerator(name string, cfg host.Config) (*host.Accelerator, error) {
+	if _, err := hardware.Lookup(name); err != nil {
+		return nil, usageErr(err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("--isolation process: cannot find the sparsebench binary to serve %s: %w", name, err)
+	}
+	return host.BuiltinAccelerator(name, exe, cfg)
+}
+
 // checkExecutable reports a plugin path that cannot be started.
 func checkExecutable(path string) error {
 	fi, err := os.Stat(path)

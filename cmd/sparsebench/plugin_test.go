@@ -198,6 +198,30 @@ func TestRunWithPlugins(t *testing.T) {
 	}
 }
 
+func TestAcceleratorPlugins(t *testing.T) {
+	t.Setenv(asCLI, "1")
+	path := scriptPlugin(t, "sanger", "plugin", "serve", "accelerator", "sanger")
+	a, err := acceleratorPlugin(path, host.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := isolatedAccelerator("eyeriss-v2", host.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if a.Name() != "sanger" || b.Name() != "eyeriss-v2" {
+		t.Errorf("names %q, %q", a.Name(), b.Name())
+	}
+	if _, err := isolatedAccelerator("no-such-model", host.Config{}); exitCode(err) != 2 {
+		t.Errorf("unknown model: %v", err)
+	}
+	if _, err := acceleratorPlugin(filepath.Join(t.TempDir(), "missing"), host.Config{}); exitCode(err) != 2 {
+		t.Errorf("missing plugin: %v", err)
+	}
+}
+
 func TestPluginCheck(t *testing.T) {
 	t.Setenv(asCLI, "1")
 	for _, tc := range []struct {
