@@ -174,7 +174,11 @@ func Parse(file string, data []byte) (*Scenario, error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, Problems{{File: file, Line: pe.Position.Line, Col: pe.Position.Col, Msg: pe.Message}}
+			line, col := pe.Position.Line, pe.Position.Col
+			if line < 1 { // the decoder gives line 0 for some errors at the end of the input
+				line, col = lineColAt(data, pe.Position.Start)
+			}
+			return nil, Problems{{File: file, Line: line, Col: col, Msg: pe.Message}}
 		}
 		return nil, Problems{decodeProblem(file, data, err)}
 	}
@@ -182,11 +186,21 @@ func Parse(file string, data []byte) (*Scenario, error) {
 	// An unknown key inside an array of tables has no index in its toml.Key;
 	// its nth occurrence is the nth element that has it.
 	seenKey := map[string]int{}
-	for _, k := range md.Undecoded() {
-		n := seenKey[keyPath(k)]
-		seenKey[keyPath(k)]++
+	occurrences := map[string][]leaf{}
+	var tree map[string]any
+	for i, k := range md.Undecoded() {
+		if i == 0 {
+			tree = decodeTree(data)
+		}
 		p := keyPath(k)
-		if paths := indexedPaths(data, k); n < len(paths) {
+		n := seenKey[p]
+		seenKey[p]++
+		paths, ok := occurrences[p]
+		if !ok {
+			paths = indexedPaths(tree, k)
+			occurrences[p] = paths
+		}
+		if n < len(paths) {
 			p = paths[n].path
 		}
 		v.addKey(p, "unknown key")
@@ -197,6 +211,13 @@ func Parse(file string, data []byte) (*Scenario, error) {
 		return nil, v.problems
 	}
 	return s, nil
+}
+
+// lineColAt is the 1-based line and column of a byte offset.
+func lineColAt(data []byte, off int) (int, int) {
+	off = max(0, min(off, len(data)))
+	nl := bytes.LastIndexByte(data[:off], '\n')
+	return bytes.Count(data[:off], []byte("\n")) + 1, off - nl
 }
 
 // decodeErrRE matches the decoder's errors that are not ParseErrors (wrong
@@ -221,7 +242,7 @@ func decodeProblem(file string, data []byte, err error) Problem {
 		fmt.Sscan(m[1], &p.Line)
 	}
 	key := toml.Key(strings.Split(m[2], "."))
-	paths := indexedPaths(data, key)
+	paths := indexedPaths(decodeTree(data), key)
 	var found *leaf
 	if len(paths) == 1 {
 		found = &paths[0]
@@ -270,12 +291,19 @@ func (l leaf) hasType(t string) bool {
 
 func tomlType(x any) string { return strings.ReplaceAll(fmt.Sprintf("%T", x), "interface {}", "any") }
 
-// indexedPaths lists, in file order, every occurrence of a key in the
-// file's tables, with the index of each array element on the way. It
-// returns nil when the file does not decode.
-func indexedPaths(data []byte, key toml.Key) []leaf {
+// decodeTree decodes the file without a schema; nil when it does not decode.
+func decodeTree(data []byte) map[string]any {
 	var tree map[string]any
-	if _, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&tree); err != nil || len(key) == 0 {
+	if _, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&tree); err != nil {
+		return nil
+	}
+	return tree
+}
+
+// indexedPaths lists, in file order, every occurrence of a key in the
+// file's decoded tree, with the index of each array element on the way.
+func indexedPaths(tree map[string]any, key toml.Key) []leaf {
+	if tree == nil || len(key) == 0 {
 		return nil
 	}
 	var out []leaf
