@@ -34,6 +34,9 @@ func runScenario(f runFlags, jobs []harness.Job, stdout io.Writer) error {
 	if f.rate < 0 || f.sloMult < 0 || f.requests < 0 || f.seeds < 0 {
 		return usageErr(fmt.Errorf("run: --rate, --slo-mult, --requests and --seeds must be positive"))
 	}
+	if f.preemptionCost != 0 {
+		return usageErr(fmt.Errorf("run: --preemption-cost applies to --trace runs; %s fixes it (preemption_cost_s = %g)", sc.ID(), sc.PreemptionCost))
+	}
 	points := sc.OperatingPoints()
 	if f.rate != 0 || f.sloMult != 0 {
 		np := suite.NamedPoint{Name: "custom", RunPoint: suite.RunPoint{Rate: f.rate, SLOMult: f.sloMult}}

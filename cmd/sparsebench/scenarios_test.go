@@ -382,6 +382,9 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"run", "--scenario", mvp, "--requests", "-5"}, []string{"--requests"}},
 		{[]string{"run", "--scenario", mvp, "--requests", "many"}, []string{"-requests", "many"}},
 		{[]string{"run", "--scenario", mvp, "--preemption-cost", "-1"}, []string{"--preemption-cost"}},
+		// A scenario pins its preemption cost; the flag must not be
+		// accepted and silently ignored.
+		{[]string{"run", "--scenario", mvp, "--preemption-cost", "0.5"}, []string{"--preemption-cost"}},
 		{[]string{"run", "--bogus"}, []string{"-bogus"}},
 		{[]string{"run"}, []string{"--scenario", "--trace"}},
 		{[]string{"run", "--scenario", mvp, "--trace", tracePath}, []string{"--scenario", "--trace"}},
