@@ -1,6 +1,8 @@
 package policies
 
 import (
+	"math"
+
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
@@ -11,6 +13,7 @@ import (
 // arrival.
 
 var (
+	_ scheduler.Scheduler = (*planaria)(nil)
 	_ scheduler.Scheduler = (*fcfs)(nil)
 	_ scheduler.Scheduler = (*sjf)(nil)
 	_ scheduler.Scheduler = (*edf)(nil)
@@ -64,6 +67,108 @@ func (*edf) Info() scheduler.Info {
 func (e *edf) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	e.heap.sync(v, func(v *scheduler.View, i int) float64 { return v.Deadline(i) })
 	return e.heap.top(), nil
+}
+
+// planaria picks the largest p / slack (REFERENCE §5). Zero slack counts
+// as +∞; negative slack is used as is, so late tasks score negative.
+//
+// Its score moves with time, yet it needs no scan: within one priority level
+// the best task is always the one with the earliest deadline — among tasks
+// not yet late (D ≥ now) if there are any, since their scores are ≥ 0 and
+// p/(D − now) falls as D grows; otherwise among the late ones, whose
+// negative scores are closest to zero for the most negative slack. Deadlines
+// never change and now never decreases, so each level keeps two heaps by
+// (deadline, id), "on time" and "late", and tasks only ever move from the
+// first to the second. A decision costs O(levels + moved·log k).
+type planaria struct {
+	levels []*planariaLevel // ascending priority
+	onTime []bool           // by TaskID: which heap holds it
+}
+
+type planariaLevel struct {
+	p            float64
+	onTime, late *minHeap
+}
+
+func (*planaria) Info() scheduler.Info {
+	return scheduler.Info{Name: "planaria", Version: "1", Description: "max priority / slack", Estimate: scheduler.EstimateNone}
+}
+
+func (pl *planaria) level(p float64) *planariaLevel {
+	for _, l := range pl.levels {
+		if l.p == p {
+			return l
+		}
+	}
+	l := &planariaLevel{p: p, onTime: newMinHeap(), late: newMinHeap()}
+	i := len(pl.levels)
+	pl.levels = append(pl.levels, l)
+	for ; i > 0 && pl.levels[i-1].p > p; i-- {
+		pl.levels[i] = pl.levels[i-1]
+	}
+	pl.levels[i] = l
+	return l
+}
+
+func (pl *planaria) Pick(v *scheduler.View) (scheduler.TaskID, error) {
+	now := v.Now()
+	for _, c := range v.Completed() {
+		if !c.Finished || int(c.ID) >= len(pl.onTime) {
+			continue
+		}
+		for _, l := range pl.levels {
+			h := l.late
+			if pl.onTime[c.ID] {
+				h = l.onTime
+			}
+			if int(c.ID) < len(h.pos) && h.pos[c.ID] >= 0 {
+				h.remove(c.ID)
+				break
+			}
+		}
+	}
+	for _, id := range v.Arrived() {
+		i := v.Slot(id)
+		if i < 0 {
+			continue // arrived and finished between two calls
+		}
+		for int(id) >= len(pl.onTime) {
+			pl.onTime = append(pl.onTime, false)
+		}
+		l := pl.level(v.Priority(i))
+		if d := v.Deadline(i); d >= now {
+			l.onTime.push(id, d)
+			pl.onTime[id] = true
+		} else {
+			l.late.push(id, d)
+		}
+	}
+	best, bestScore := scheduler.TaskID(-1), math.Inf(-1)
+	for _, l := range pl.levels {
+		for len(l.onTime.items) > 0 && l.onTime.items[0].key < now {
+			it := l.onTime.items[0]
+			l.onTime.remove(it.id)
+			l.late.push(it.id, it.key)
+			pl.onTime[it.id] = false
+		}
+		var it heapItem
+		switch {
+		case len(l.onTime.items) > 0:
+			it = l.onTime.items[0]
+		case len(l.late.items) > 0:
+			it = l.late.items[0]
+		default:
+			continue
+		}
+		score := math.Inf(1)
+		if slack := it.key - now; slack != 0 {
+			score = l.p / slack
+		}
+		if best < 0 || score > bestScore || (score == bestScore && it.id < best) {
+			best, bestScore = it.id, score
+		}
+	}
+	return best, nil
 }
 
 // minHeap is an indexed binary heap of runnable tasks ordered by (key, id),

@@ -106,7 +106,7 @@ func (f *fix) tokens(ids ...ID) []float64 {
 	p := f.s.(*prema)
 	out := make([]float64, len(ids))
 	for i, id := range ids {
-		out[i] = p.token[id]
+		out[i], _ = p.tokenOf(id)
 	}
 	return out
 }

@@ -1,8 +1,11 @@
 package policies
 
 import (
+	"fmt"
 	"math"
+	"slices"
 
+	"github.com/sparsebench/sparsebench/plugins/internal/columns"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
@@ -20,35 +23,10 @@ import (
 // tasks that a reciprocal would break in the last bit.
 
 var (
-	_ scheduler.Scheduler = (*planaria)(nil)
 	_ scheduler.Scheduler = (*sdrm3)(nil)
 	_ scheduler.Scheduler = (*dysta)(nil)
 	_ scheduler.Scheduler = (*prema)(nil)
-	_ scheduler.Starter   = (*prema)(nil)
 )
-
-// planaria picks the largest p / slack. Zero slack counts as +∞; negative
-// slack is used as is, so late tasks score negative and wait.
-type planaria struct{}
-
-func (*planaria) Info() scheduler.Info {
-	return scheduler.Info{Name: "planaria", Version: "1", Description: "max priority / slack", Estimate: scheduler.EstimateNone}
-}
-
-func (*planaria) Pick(v *scheduler.View) (scheduler.TaskID, error) {
-	best, bestScore := 0, math.Inf(-1)
-	for i, n := 0, v.Len(); i < n; i++ {
-		slack := v.Slack(i)
-		score := math.Inf(1)
-		if slack != 0 {
-			score = v.Priority(i) / slack
-		}
-		if score > bestScore {
-			best, bestScore = i, score
-		}
-	}
-	return v.ID(best), nil
-}
 
 // sdrm3 picks the largest u + α·f with u = min(1, E/slack) (1 at zero
 // slack) and f = idle / estimate of the next layer. The sparse variant uses
@@ -70,13 +48,18 @@ func (s *sdrm3) Info() scheduler.Info {
 
 func (s *sdrm3) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	now, alpha := v.Now(), s.alpha
+	c := columns.Of(v)
+	n := c.Len
+	dl, last, gamma := c.Deadline[:n], c.LastExec[:n], c.Gamma[:n]
+	rem, next := c.RemFamily[:n], c.NextFam[:n]
+	if s.sparse {
+		rem, next = c.RemVar[:n], c.NextVar[:n]
+	}
 	best, bestScore := 0, math.Inf(-1)
-	n := v.Len()
 	if s.sparse {
 		for i := 0; i < n; i++ {
-			g := v.Gamma(i)
-			score := urgency(g*v.Remaining(i, scheduler.EstimateVariant), v.Deadline(i)-now) +
-				alpha*((now-v.LastExec(i))/(g*v.NextLayer(i, scheduler.EstimateVariant)))
+			g := gamma[i]
+			score := urgency(g*rem[i], dl[i]-now) + alpha*((now-last[i])/(g*next[i]))
 			if score > bestScore {
 				best, bestScore = i, score
 			}
@@ -84,8 +67,7 @@ func (s *sdrm3) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 		return v.ID(best), nil
 	}
 	for i := 0; i < n; i++ {
-		score := urgency(v.Remaining(i, scheduler.EstimateFamily), v.Deadline(i)-now) +
-			alpha*((now-v.LastExec(i))/v.NextLayer(i, scheduler.EstimateFamily))
+		score := urgency(rem[i], dl[i]-now) + alpha*((now-last[i])/next[i])
 		if score > bestScore {
 			best, bestScore = i, score
 		}
@@ -136,24 +118,28 @@ func (d *dysta) Info() scheduler.Info {
 
 func (d *dysta) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	// Each kind gets its own loop so the hot loop has no switch.
-	n := v.Len()
+	c := columns.Of(v)
+	n := c.Len
 	invN := 1 / float64(n)
 	now := v.Now()
 	beta := d.beta
+	dl, last := c.Deadline[:n], c.LastExec[:n]
 	best, bestScore := 0, math.Inf(1)
 	switch d.kind {
 	case kindNaive:
+		rem, inv := c.RemFamily[:n], c.InvIsoFam[:n]
 		for i := 0; i < n; i++ {
-			e := v.Remaining(i, scheduler.EstimateFamily)
-			score := e + beta*(max(0, v.Deadline(i)-now-e)+(now-v.LastExec(i))*v.InvIsolated(i, scheduler.EstimateFamily)*invN)
+			e := rem[i]
+			score := e + beta*(max(0, dl[i]-now-e)+(now-last[i])*inv[i]*invN)
 			if score < bestScore {
 				best, bestScore = i, score
 			}
 		}
 	case kindSparse:
+		rem, inv, gamma := c.RemVar[:n], c.InvIsoVar[:n], c.Gamma[:n]
 		for i := 0; i < n; i++ {
-			e := v.Gamma(i) * v.Remaining(i, scheduler.EstimateVariant)
-			score := e + beta*(max(0, v.Deadline(i)-now-e)+(now-v.LastExec(i))*v.InvIsolated(i, scheduler.EstimateVariant)*invN)
+			e := gamma[i] * rem[i]
+			score := e + beta*(max(0, dl[i]-now-e)+(now-last[i])*inv[i]*invN)
 			if score < bestScore {
 				best, bestScore = i, score
 			}
@@ -162,7 +148,7 @@ func (d *dysta) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 		o := v.Oracle()
 		for i := 0; i < n; i++ {
 			e := o.Remaining(i)
-			score := e + beta*(max(0, v.Deadline(i)-now-e)+(now-v.LastExec(i))/o.Isolated(i)*invN)
+			score := e + beta*(max(0, dl[i]-now-e)+(now-last[i])/o.Isolated(i)*invN)
 			if score < bestScore {
 				best, bestScore = i, score
 			}
@@ -178,11 +164,15 @@ func (d *dysta) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 // the largest token among tasks that already held one; candidates hold a
 // token ≥ threshold; the shortest (γ-scaled) remaining estimate among them
 // runs.
+//
+// Tokens are kept in slot order, mirroring the view (slots are sorted by
+// id; a task leaves when it finishes), so the per-decision update walks
+// contiguous memory.
 type prema struct {
 	levels []float64
 	sparse bool
-	token  []float64 // by TaskID
-	seen   []bool    // by TaskID
+	ids    []scheduler.TaskID // the tasks of the previous decision, in slot order
+	token  []float64          // parallel to ids
 }
 
 func newPREMA(p Params, sparse bool) *prema {
@@ -197,39 +187,58 @@ func (p *prema) Info() scheduler.Info {
 	return scheduler.Info{Name: "prema", Version: "1", Description: "PREMA on family estimates", Estimate: scheduler.EstimateFamily}
 }
 
-func (p *prema) Start(t *scheduler.Tables) error {
-	p.token = make([]float64, t.Requests)
-	p.seen = make([]bool, t.Requests)
-	return nil
+// tokenOf returns a task's token and whether it holds one.
+func (p *prema) tokenOf(id scheduler.TaskID) (float64, bool) {
+	i, ok := slices.BinarySearch(p.ids, id)
+	if !ok {
+		return 0, false
+	}
+	return p.token[i], true
+}
+
+// sync drops finished tasks and appends newcomers, so that ids matches the
+// view's slots; it returns the number of tasks that held a token before.
+func (p *prema) sync(v *scheduler.View) (old int) {
+	for _, c := range v.Completed() {
+		if !c.Finished {
+			continue
+		}
+		i, ok := slices.BinarySearch(p.ids, c.ID)
+		if ok {
+			p.ids = slices.Delete(p.ids, i, i+1)
+			p.token = slices.Delete(p.token, i, i+1)
+		}
+	}
+	old = len(p.ids)
+	for i := old; i < v.Len(); i++ {
+		p.ids = append(p.ids, v.ID(i))
+		p.token = append(p.token, v.Priority(i)) // a newcomer's token is its priority
+	}
+	return old
 }
 
 func (p *prema) Pick(v *scheduler.View) (scheduler.TaskID, error) {
-	if p.token == nil { // used without Start: size by the largest id seen
-		p.Start(&scheduler.Tables{})
+	old := p.sync(v)
+	c := columns.Of(v)
+	n := c.Len
+	if len(p.ids) != n || (n > 0 && p.ids[n-1] != v.ID(n-1)) {
+		return 0, fmt.Errorf("prema: lost track of the runnable tasks (%d tracked, %d in view)", len(p.ids), n)
 	}
-	est := scheduler.EstimateFamily
+	now := v.Now()
+	prio, last, gamma := c.Priority[:n], c.LastExec[:n], c.Gamma[:n]
+	rem, invIso := c.RemFamily[:n], c.InvIsoFam[:n]
 	if p.sparse {
-		est = scheduler.EstimateVariant
+		rem, invIso = c.RemVar[:n], c.InvIsoVar[:n]
 	}
-	n := v.Len()
+	token := p.token[:n]
 	maxOld := 0.0
-	for i := 0; i < n; i++ {
-		id := v.ID(i)
-		p.grow(id)
-		prio := v.Priority(i)
-		if !p.seen[id] {
-			p.seen[id] = true
-			p.token[id] = prio
-			continue
-		}
-		rate := prio * v.Idle(i) * v.InvIsolated(i, est)
+	for i := 0; i < old; i++ {
+		rate := prio[i] * (now - last[i]) * invIso[i]
 		if p.sparse {
-			rate /= v.Gamma(i)
+			rate /= gamma[i]
 		}
-		p.token[id] += rate
-		if p.token[id] > maxOld {
-			maxOld = p.token[id]
-		}
+		token[i] += rate
+		maxOld = max(maxOld, token[i])
 	}
 	threshold := p.levels[0]
 	for _, l := range p.levels {
@@ -239,12 +248,12 @@ func (p *prema) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	}
 	best, bestE := -1, math.Inf(1)
 	for i := 0; i < n; i++ {
-		if p.token[v.ID(i)] < threshold {
+		if token[i] < threshold {
 			continue
 		}
-		e := v.Remaining(i, est)
+		e := rem[i]
 		if p.sparse {
-			e *= v.Gamma(i)
+			e *= gamma[i]
 		}
 		if best < 0 || e < bestE {
 			best, bestE = i, e
@@ -254,9 +263,9 @@ func (p *prema) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 		// Only possible with custom levels below every priority in play;
 		// fall back to every task rather than stall.
 		for i := 0; i < n; i++ {
-			e := v.Remaining(i, est)
+			e := rem[i]
 			if p.sparse {
-				e *= v.Gamma(i)
+				e *= gamma[i]
 			}
 			if best < 0 || e < bestE {
 				best, bestE = i, e
@@ -264,11 +273,4 @@ func (p *prema) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 		}
 	}
 	return v.ID(best), nil
-}
-
-func (p *prema) grow(id scheduler.TaskID) {
-	for int(id) >= len(p.token) {
-		p.token = append(p.token, 0)
-		p.seen = append(p.seen, false)
-	}
 }

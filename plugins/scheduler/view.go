@@ -1,5 +1,19 @@
 package scheduler
 
+import "github.com/sparsebench/sparsebench/plugins/internal/columns"
+
+func init() {
+	columns.Of = func(view any) columns.Columns {
+		v := view.(*View)
+		n := len(v.id)
+		return columns.Columns{
+			Len: n, Deadline: v.deadline[:n], Priority: v.priority[:n], LastExec: v.lastExec[:n],
+			RemFamily: v.remFamily[:n], RemVar: v.remVar[:n], InvIsoFam: v.invIsoFam[:n], InvIsoVar: v.invIsoVar[:n],
+			NextFam: v.nextFam[:n], NextVar: v.nextVar[:n], Gamma: v.gamma[:n],
+		}
+	}
+}
+
 // View is the read-only state of a run at a decision point: the runnable
 // (admitted, unfinished) tasks, in slots 0..Len()-1 ordered by TaskID and so
 // by arrival, plus what changed since the previous decision.

@@ -1,0 +1,26 @@
+// Package columns gives the built-in policies direct, read-only-by-contract
+// access to the per-task arrays behind a scheduler.View. A policy that
+// scores thousands of tasks per decision then walks plain slices, which the
+// compiler can prove in bounds, instead of calling accessors that each
+// check their index. Third-party code cannot import this package; for it the
+// View's accessors remain the only way in.
+package columns
+
+// Columns are the parallel per-slot arrays of a view, all of length Len.
+// They alias the harness's state: never modify them.
+type Columns struct {
+	Len       int
+	Deadline  []float64
+	Priority  []float64
+	LastExec  []float64
+	RemFamily []float64
+	RemVar    []float64
+	InvIsoFam []float64
+	InvIsoVar []float64
+	NextFam   []float64
+	NextVar   []float64
+	Gamma     []float64
+}
+
+// Of is set by package scheduler to extract the columns of a *View.
+var Of func(view any) Columns
