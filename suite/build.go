@@ -40,13 +40,49 @@ type catalogueOnce struct {
 	err  error
 }
 
+// WithAccelerator returns a copy of the scenario whose catalogue is built
+// with acc — an accelerator plugin, say — instead of the reference model
+// the scenario names. Results of the copy are not the scenario's reference
+// results; label describes the substitute in outputs.
+func (s *Scenario) WithAccelerator(acc hardware.Accelerator, label string) *Scenario {
+	c := *s
+	c.accel = &accelOverride{acc: acc, label: label}
+	return &c
+}
+
+// AcceleratorLabel is empty for the scenario's own accelerator model, and
+// describes the substitute otherwise.
+func (s *Scenario) AcceleratorLabel() string {
+	if s.accel == nil {
+		return ""
+	}
+	return s.accel.label
+}
+
+type accelOverride struct {
+	acc   hardware.Accelerator
+	label string
+	catalogueOnce
+}
+
 // Catalogue is the scenario's catalogue: every variant with its samples,
 // generated from the data-set seed. It depends on nothing else, so it is
 // built once per scenario and shared (read-only) by every run.
 func (s *Scenario) Catalogue() (*harness.Catalogue, error) {
+	if o := s.accel; o != nil {
+		o.once.Do(func() { o.cat, o.err = buildCatalogue(s, o.acc) })
+		return o.cat, o.err
+	}
 	v, _ := catalogues.LoadOrStore(s.Hash(), &catalogueOnce{})
 	c := v.(*catalogueOnce)
-	c.once.Do(func() { c.cat, c.err = buildCatalogue(s) })
+	c.once.Do(func() {
+		acc, err := hardware.Lookup(s.Accelerator.Name)
+		if err != nil {
+			c.err = err
+			return
+		}
+		c.cat, c.err = buildCatalogue(s, acc)
+	})
 	return c.cat, c.err
 }
 
@@ -120,11 +156,7 @@ func (s *Scenario) Sweep(name string) (Sweep, bool) {
 	return Sweep{}, false
 }
 
-func buildCatalogue(s *Scenario) (*harness.Catalogue, error) {
-	acc, err := hardware.Lookup(s.Accelerator.Name)
-	if err != nil {
-		return nil, err
-	}
+func buildCatalogue(s *Scenario, acc hardware.Accelerator) (*harness.Catalogue, error) {
 	vs := make([]hardware.Variant, len(s.Variants))
 	for i, v := range s.Variants {
 		vs[i] = hardware.Variant{Family: v.Family, Pattern: v.Pattern, WeightSparsity: v.WeightSparsity}

@@ -3,6 +3,7 @@ package suite
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/sparsebench/sparsebench/hardware"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -145,14 +146,14 @@ func TestTraceSeeds(t *testing.T) {
 			// The data-set seed, and only it, changes the catalogue.
 			other := *sc
 			other.Dataset.Seed++
-			cat, err := buildCatalogue(&other)
+			cat, err := buildCatalogue(&other, mustAccelerator(t, other.Accelerator.Name))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if bytes.Equal(catBytes(t, cat), catBytes(t, &base.Catalogue)) {
 				t.Errorf("data-set seed %d and %d give the same catalogue", sc.Dataset.Seed, other.Dataset.Seed)
 			}
-			fresh, err := buildCatalogue(sc)
+			fresh, err := buildCatalogue(sc, mustAccelerator(t, sc.Accelerator.Name))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -495,4 +496,13 @@ func TestLoadFSProblemsNameFiles(t *testing.T) {
 	file := filepath.ToSlash(filepath.Join("scenarios", "arvr-hand-tracking", "v1.toml"))
 	ps := err.(Problems)
 	checkProblems(t, file, ps, want{"requests", lineOf(t, bad, "requests = -3"), "-3"})
+}
+
+func mustAccelerator(t *testing.T, name string) hardware.Accelerator {
+	t.Helper()
+	acc, err := hardware.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return acc
 }

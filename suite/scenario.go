@@ -54,6 +54,7 @@ type Scenario struct {
 	source         string    // file name, for messages
 	raw            []byte    // file text, for locating keys
 	replay         []float64 // arrival times of a replayed trace
+	accel          *accelOverride
 }
 
 // Accelerator names the accelerator model and its parameters.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"github.com/sparsebench/sparsebench/hardware"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -49,6 +50,9 @@ func serveTestPlugin(mode string) int {
 		sdk.ServeScheduler(func() scheduler.Scheduler { return &pidPolicy{pid: os.Getpid()} })
 	case "illegal":
 		sdk.ServeScheduler(func() scheduler.Scheduler { return &illegalPolicy{} })
+	case "accelerator-eyeriss":
+		// A faithful third-party copy of the reference CNN model.
+		sdk.ServeAccelerator(hardware.NewEyerissV2())
 	default:
 		return 2
 	}

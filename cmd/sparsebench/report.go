@@ -23,8 +23,11 @@ type resultRow struct {
 	SLOMult      float64 `json:"slo_mult,omitempty"`
 	Seed         *uint64 `json:"seed,omitempty"`
 	Seeds        int     `json:"seeds,omitempty"` // in means: how many seeds were averaged
-	Scheduler    string  `json:"scheduler"`
-	Oracle       bool    `json:"oracle"`
+	// Accelerator is set when the latencies came from a substitute for the
+	// scenario's reference accelerator model (an accelerator plugin).
+	Accelerator string `json:"accelerator,omitempty"`
+	Scheduler   string `json:"scheduler"`
+	Oracle      bool   `json:"oracle"`
 	*harness.Metrics
 	Decisions int `json:"decisions,omitempty"`
 	// DecideNSPerDecision is the mean wall time of one Pick, only with

@@ -32,6 +32,7 @@ type runFlags struct {
 	workers        int
 	isolation      string
 	plugins        string
+	accelPlugin    string
 	plugin         host.Config
 }
 
@@ -51,6 +52,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&f.workers, "j", 0, "run up to `N` schedulers in parallel (0: one per CPU)")
 	fs.StringVar(&f.isolation, "isolation", "inprocess", "run built-in schedulers `inprocess` or out of process (`process`, through the plugin protocol; same results)")
 	fs.StringVar(&f.plugins, "scheduler-plugin", "", "also run these third-party scheduler plugin executables (`PATH[,PATH…]`)")
+	fs.StringVar(&f.accelPlugin, "accelerator-plugin", "", "build the scenario's latencies with this accelerator plugin executable (`PATH`) instead of its reference model; rows are marked")
 	pluginFlags(fs, &f.plugin)
 	if err := parseFlags(fs, args, false); err != nil {
 		return err
@@ -78,6 +80,9 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	}
 	if f.scenario != "" {
 		return runScenario(f, jobs, stdout)
+	}
+	if f.accelPlugin != "" {
+		return usageErr(fmt.Errorf("run: --accelerator-plugin applies to --scenario runs; a trace already holds its latencies"))
 	}
 	if f.seeds != 0 || f.rate != 0 || f.sloMult != 0 || f.requests != 0 {
 		return usageErr(fmt.Errorf("run: --seeds, --rate, --slo-mult and --requests apply to --scenario runs; a trace fixes them"))
