@@ -5,13 +5,14 @@ import (
 	"io"
 	"strings"
 
+	"github.com/sparsebench/sparsebench/hardware"
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
-const runUsage = `sparsebench run (--scenario ID | --trace FILE) [--scheduler LIST|all] [--seeds N] [--rate R] [--slo-mult M] [--requests N] [--format table|json|csv]`
+const runUsage = `sparsebench run (--scenario ID | --trace FILE | --lut-csv DIR --rate R) [--scheduler LIST|all] [--seeds N] [--rate R] [--slo-mult M] [--requests N] [--format table|json|csv]`
 
 const runExample = `sparsebench run --scenario mobile-visual-perception --scheduler fcfs,dysta
 sparsebench run --scenario datacenter-personal-assistant@v1 --rate 40 --seeds 3 --format json
@@ -33,6 +34,7 @@ type runFlags struct {
 	isolation      string
 	plugins        string
 	accelPlugin    string
+	lutCSV         string
 	plugin         host.Config
 }
 
@@ -45,6 +47,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&f.sloMult, "slo-mult", 0, "SLO multiplier, instead of the operating points")
 	fs.IntVar(&f.requests, "requests", 0, "requests per run (0: the scenario's)")
 	fs.StringVar(&f.trace, "trace", "", "replay this `sparsebench-trace/1` file")
+	fs.StringVar(&f.lutCSV, "lut-csv", "", "run on the paper artifact's latency CSV files in `DIR` (needs --rate; Poisson arrivals, PREMA priorities)")
 	fs.StringVar(&f.schedulers, "scheduler", "all", "comma-separated `list` of schedulers (NAME[:key=value…]), or all")
 	fs.StringVar(&f.format, "format", "table", "output `format`: table, json or csv")
 	fs.Float64Var(&f.preemptionCost, "preemption-cost", 0, "context-switch cost in `seconds` added when a task is preempted")
@@ -75,8 +78,11 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer host.CleanupOnSignal()()
-	if (f.trace == "") == (f.scenario == "") {
-		return usageErr(fmt.Errorf("run: give exactly one of --scenario ID and --trace FILE"))
+	if n := btoi(f.trace != "") + btoi(f.scenario != "") + btoi(f.lutCSV != ""); n != 1 {
+		return usageErr(fmt.Errorf("run: give exactly one of --scenario ID, --trace FILE and --lut-csv DIR"))
+	}
+	if f.lutCSV != "" {
+		return runLUT(f, jobs, stdout)
 	}
 	if f.scenario != "" {
 		return runScenario(f, jobs, stdout)
@@ -178,4 +184,58 @@ func checkFormat(f string) error {
 		return nil
 	}
 	return usageErr(fmt.Errorf("--format %q: want table, json or csv", f))
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// runLUT runs the schedulers on a catalogue imported from the paper
+// artifact's CSV files: Poisson arrivals at --rate, uniform variants,
+// samples and PREMA priorities, deadlines at --slo-mult (default 10) × the
+// family's mean isolated latency, --requests (default 1000) per seed, seeds
+// 1..--seeds (default 5).
+func runLUT(f runFlags, jobs []harness.Job, stdout io.Writer) error {
+	if !(f.rate > 0) {
+		return usageErr(fmt.Errorf("run --lut-csv: --rate R (requests/s) is required"))
+	}
+	if f.accelPlugin != "" {
+		return usageErr(fmt.Errorf("run: --accelerator-plugin applies to --scenario runs; the CSV files hold their latencies"))
+	}
+	cat, err := hardware.ImportCSVDir(f.lutCSV, hardware.ImportOptions{})
+	if err != nil {
+		return usageErr(err)
+	}
+	w := harness.Workload{Requests: 1000, Rate: f.rate, SLOMult: 10}
+	if f.requests > 0 {
+		w.Requests = f.requests
+	}
+	if f.sloMult > 0 {
+		w.SLOMult = f.sloMult
+	}
+	seeds := 5
+	if f.seeds > 0 {
+		seeds = f.seeds
+	}
+	var rows []resultRow
+	for seed := 1; seed <= seeds; seed++ {
+		w.Seed = uint64(seed)
+		reqs, err := harness.Generate(cat, w)
+		if err != nil {
+			return usageErr(err)
+		}
+		for _, r := range runJobs(&harness.Trace{Catalogue: *cat, Requests: reqs}, jobs, harness.Options{}, f.workers) {
+			sd := w.Seed
+			r.Scenario, r.Point, r.Rate, r.SLOMult, r.Seed = "lut-csv:"+f.lutCSV, "custom", w.Rate, w.SLOMult, &sd
+			r.ScenarioHash = "-"
+			rows = append(rows, r)
+		}
+	}
+	if err := writeScenarioRun(stdout, f.format, &scenarioRun{Results: rows, Means: means(rows)}); err != nil {
+		return err
+	}
+	return failed(rows)
 }

@@ -216,7 +216,7 @@ func writeScenarioTable(buf *bytes.Buffer, res *scenarioRun) {
 			}
 			g := per[key{m.Scenario, m.Point, m.Scheduler}]
 			fmt.Fprintf(buf, "%s %s (hash %s): %g requests/s, SLO ×%g, %d requests, %d seeds; mean ± 95%% CI over seeds\n",
-				m.Scenario, m.Point, m.ScenarioHash[:12], m.Rate, m.SLOMult, requestsOf(g), len(g))
+				m.Scenario, m.Point, shortHash(m.ScenarioHash), m.Rate, m.SLOMult, requestsOf(g), len(g))
 			if m.Accelerator != "" {
 				fmt.Fprintf(buf, "NOT the scenario's reference results: latencies from %s\n", m.Accelerator)
 			}
@@ -271,4 +271,11 @@ func fileSHA256(path string) (string, error) {
 	}
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:]), nil
+}
+
+func shortHash(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
 }
