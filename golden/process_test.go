@@ -66,7 +66,7 @@ func buildSparsebench() (dir, exe string, err error) {
 // on through the plugin protocol: one CNN scenario and one attention
 // scenario, with the accelerator model that makes each what it is.
 var processScenarios = []struct{ id, accelerator string }{
-	{"mobile-visual-perception@v1", "eyeriss-v2"}, // CNNs
+	{"mobile-visual-perception@v1", "eyeriss-v2"},  // CNNs
 	{"datacenter-personal-assistant@v1", "sanger"}, // attention
 }
 
