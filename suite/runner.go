@@ -58,6 +58,13 @@ type Cell struct {
 // worker pool; cells come back ordered by point, seed, then job, whatever
 // the number of workers.
 func (s *Scenario) RunGrid(points []NamedPoint, seeds []uint64, jobs []harness.Job, workers int) ([]Cell, error) {
+	return s.RunGridTimed(points, seeds, jobs, workers, false)
+}
+
+// RunGridTimed is RunGrid that can also measure the wall time each
+// scheduler spends deciding (reported, never scored; it is the one output
+// that varies between runs).
+func (s *Scenario) RunGridTimed(points []NamedPoint, seeds []uint64, jobs []harness.Job, workers int, timeDecisions bool) ([]Cell, error) {
 	traces := make([]*harness.Trace, len(points)*len(seeds))
 	errs := make([]error, len(traces))
 	harness.ForEach(len(traces), workers, func(i int) {
@@ -72,6 +79,7 @@ func (s *Scenario) RunGrid(points []NamedPoint, seeds []uint64, jobs []harness.J
 	}
 	cells := make([]Cell, len(traces)*len(jobs))
 	opt := s.Options()
+	opt.TimeDecisions = timeDecisions
 	harness.ForEach(len(cells), workers, func(i int) {
 		t, j := i/len(jobs), i%len(jobs)
 		np := points[t/len(seeds)]

@@ -70,7 +70,7 @@ func runScenario(f runFlags, jobs []harness.Job, stdout io.Writer) error {
 	for i := range points {
 		points[i].Requests = f.requests
 	}
-	res, err := runScenarios([]*suite.Scenario{sc}, points, f.seeds, jobs, f.workers)
+	res, err := runScenariosTimed([]*suite.Scenario{sc}, points, f.seeds, jobs, f.workers, f.timing)
 	if err != nil {
 		return err
 	}
@@ -92,13 +92,18 @@ func builtinJobs(specs []policies.Spec) []harness.Job {
 // runScenarios runs the jobs on each scenario at the given points (nil:
 // each scenario's operating points) and seeds.
 func runScenarios(scs []*suite.Scenario, points []suite.NamedPoint, seeds int, jobs []harness.Job, workers int) (*scenarioRun, error) {
+	return runScenariosTimed(scs, points, seeds, jobs, workers, false)
+}
+
+// runScenariosTimed is runScenarios that can measure decision wall time.
+func runScenariosTimed(scs []*suite.Scenario, points []suite.NamedPoint, seeds int, jobs []harness.Job, workers int, timing bool) (*scenarioRun, error) {
 	res := &scenarioRun{}
 	for _, sc := range scs {
 		pts := points
 		if pts == nil {
 			pts = sc.OperatingPoints()
 		}
-		cells, err := sc.RunGrid(pts, sc.SeedList(seeds), jobs, workers)
+		cells, err := sc.RunGridTimed(pts, sc.SeedList(seeds), jobs, workers, timing)
 		if err != nil {
 			return nil, err
 		}
@@ -170,6 +175,16 @@ func means(rows []resultRow) []resultRow {
 			mm.Preemptions = int(math.Round(avg(func(x *harness.Metrics) float64 { return float64(x.Preemptions) })))
 			m.Metrics = mm
 			m.Error = ""
+			if ok[0].DecideNSPerDecision != nil {
+				var ns float64
+				for _, r := range ok {
+					if r.DecideNSPerDecision != nil {
+						ns += *r.DecideNSPerDecision
+					}
+				}
+				ns /= float64(len(ok))
+				m.DecideNSPerDecision = &ns
+			}
 		}
 		out = append(out, m)
 	}
@@ -221,7 +236,11 @@ func writeScenarioTable(buf *bytes.Buffer, res *scenarioRun) {
 				fmt.Fprintf(buf, "NOT the scenario's reference results: latencies from %s\n", m.Accelerator)
 			}
 			tw = tabwriter.NewWriter(buf, 0, 0, 2, ' ', tabwriter.AlignRight)
-			fmt.Fprintln(tw, "scheduler\tviolations\tANTT\tSTP (inf/s)\tp99 NTT\tpreemptions\t")
+			head := "scheduler\tviolations\tANTT\tSTP (inf/s)\tp99 NTT\tpreemptions\t"
+			if m.DecideNSPerDecision != nil {
+				head += "ns/decision (wall, not scored)\t"
+			}
+			fmt.Fprintln(tw, head)
 			last = block
 		}
 		name := m.Scheduler
@@ -242,12 +261,16 @@ func writeScenarioTable(buf *bytes.Buffer, res *scenarioRun) {
 			}
 			return stats.Format(stats.Mean(xs, 0.95), u)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t\n", name,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t", name,
 			col(func(x *harness.Metrics) float64 { return x.ViolationRate }, stats.Percent),
 			col(func(x *harness.Metrics) float64 { return x.ANTT }, stats.Plain),
 			col(func(x *harness.Metrics) float64 { return x.STP }, stats.Plain),
 			col(func(x *harness.Metrics) float64 { return x.P99NTT }, stats.Plain),
 			m.Preemptions)
+		if m.DecideNSPerDecision != nil {
+			fmt.Fprintf(tw, "%s\t", optG(m.DecideNSPerDecision))
+		}
+		fmt.Fprintln(tw)
 	}
 	if tw != nil {
 		tw.Flush()
