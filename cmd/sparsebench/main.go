@@ -34,6 +34,7 @@ Commands:
   plugin       serve built-in policies as plugins, or check a third-party plugin
   leaderboard  rank schedulers with confidence intervals; write Markdown, CSV, JSON, HTML and plots
   hw           reference accelerator models and the model zoo
+  verify       re-run a published leaderboard.json or run --format json output and check every number
   help         show this help
 
 Run 'sparsebench COMMAND --help' for a command's flags and an example.
@@ -58,6 +59,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runSchedulers(args[1:], stdout, stderr)
 	case "leaderboard":
 		return runLeaderboard(args[1:], stdout, stderr)
+	case "verify":
+		return runVerify(args[1:], stdout, stderr)
 	case "hw":
 		if err := runHW(args[1:], stdout, stderr); err != nil && !errors.Is(err, errHelp) && !isExit(err) {
 			return usageErr(err)
