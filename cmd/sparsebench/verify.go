@@ -202,9 +202,10 @@ func decodeJSON(data []byte) (any, error) {
 	return v, nil
 }
 
+// lineCol locates the byte at which a decoder that read off bytes failed.
 func lineCol(data []byte, off int64) (int, int) {
 	line, col := 1, 1
-	for _, c := range data[:min(int(off), len(data))] {
+	for _, c := range data[:max(0, min(int(off)-1, len(data)))] {
 		if c == '\n' {
 			line, col = line+1, 1
 		} else {
