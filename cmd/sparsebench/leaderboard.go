@@ -236,7 +236,7 @@ func (lb *leaderboardRun) files() (map[string][]byte, error) {
 		}
 		out[name] = buf.Bytes()
 	}
-	figs, err := leaderboard.Plots(lb.board, lb.cdfs)
+	figs, err := leaderboard.Plots(lb.board, lb.cdfs, nil)
 	if err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}

@@ -17,10 +17,14 @@ func WriteHTML(w io.Writer, b *Board, figs []Figure) error {
 		Text string
 		Sort string // sort key: a number, or "" to sort by text
 	}
+	type row struct {
+		Class string // "oracle" for upper bounds
+		Cells []cell
+	}
 	type table struct {
 		ID, Heading, Caption string
 		Head                 []string
-		Rows                 [][]cell
+		Rows                 []row
 		Warnings             []string
 	}
 	type fig struct {
@@ -49,9 +53,10 @@ func WriteHTML(w io.Writer, b *Board, figs []Figure) error {
 			if r.Rank > 0 {
 				rank.Sort = strconv.Itoa(r.Rank)
 			}
-			name := r.Scheduler
+			name, class := r.Scheduler, ""
 			if r.Oracle {
 				name += " (oracle, upper bound)"
+				class = "oracle"
 			}
 			cells := []cell{rank, {Text: name}}
 			for m := range NumMetrics {
@@ -69,7 +74,7 @@ func WriteHTML(w io.Writer, b *Board, figs []Figure) error {
 			default:
 				cells = append(cells, cell{Text: "—", Sort: "-1e300"})
 			}
-			tb.Rows = append(tb.Rows, cells)
+			tb.Rows = append(tb.Rows, row{Class: class, Cells: cells})
 		}
 		data.Tables = append(data.Tables, tb)
 	}
@@ -122,8 +127,11 @@ th{cursor:pointer;user-select:none;background:#f4f4f4;position:sticky;top:0}
 th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
 tr.oracle td{color:#555;font-style:italic}
 .warn{color:#8a5a00;font-size:.85em}
-figure{margin:1.5em 0}figcaption{font-size:.9em;color:#444}
+.figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,480px),1fr));gap:1.5em 24px}
+figure{margin:0;min-width:0}figure svg{display:block;width:100%}figcaption{font-size:.9em;color:#444}
+@media (max-width:600px){table{font-size:.8em}th,td{padding:3px 5px}td:nth-child(2){white-space:normal;min-width:8em}}
 .files{font-size:.85em}
+.prov li{overflow-wrap:anywhere}
 </style>
 </head>
 <body>
@@ -134,25 +142,31 @@ figure{margin:1.5em 0}figcaption{font-size:.9em;color:#444}
 <p>{{.Caption}}.</p>
 <div class="scroll"><table class="sortable">
 <thead><tr>{{range .Head}}<th scope="col">{{.}}</th>{{end}}</tr></thead>
-<tbody>{{range .Rows}}<tr>{{range .}}<td{{if .Sort}} data-v="{{.Sort}}"{{end}}>{{.Text}}</td>{{end}}</tr>
+<tbody>{{range .Rows}}<tr{{with .Class}} class="{{.}}"{{end}}>{{range .Cells}}<td{{if .Sort}} data-v="{{.Sort}}"{{end}}>{{.Text}}</td>{{end}}</tr>
 {{end}}</tbody>
 </table></div>
 {{if .Warnings}}<ul class="warn">{{range .Warnings}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{end}}
 <h2>Plots</h2>
+<div class="figs">
 {{range .Figures}}
 <figure id="{{.Name}}">{{.SVG}}
 <figcaption>{{.Title}} — <span class="files"><a href="plots/{{.Name}}.svg">SVG</a>, <a href="plots/{{.Name}}.png">PNG</a></span></figcaption>
 </figure>
 {{end}}
+</div>
 <h2>Provenance</h2>
-<ul>{{range .Provenance}}<li>{{.}}</li>{{end}}</ul>
+<ul class="prov">{{range .Provenance}}<li>{{.}}</li>{{end}}</ul>
 <script>
 (function(){
+  // Sortable tables: click a heading (or focus it and press Enter or
+  // Space) to sort by that column; again to reverse. Cells with data-v
+  // sort by that number, others by their text.
   document.querySelectorAll("table.sortable").forEach(function(table){
     var heads = table.querySelectorAll("th");
     heads.forEach(function(th, col){
-      th.addEventListener("click", function(){
+      th.tabIndex = 0;
+      function sort(){
         var asc = th.getAttribute("aria-sort") !== "ascending";
         heads.forEach(function(h){ h.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", asc ? "ascending" : "descending");
@@ -168,6 +182,10 @@ figure{margin:1.5em 0}figcaption{font-size:.9em;color:#444}
           return asc ? c : -c;
         });
         rows.forEach(function(r){ body.appendChild(r); });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function(e){
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); }
       });
     });
   });
