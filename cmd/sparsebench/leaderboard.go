@@ -74,10 +74,14 @@ func runLeaderboard(args []string, stdout, stderr io.Writer) error {
 			scs = append(scs, sc)
 		}
 	}
-	lb, err := computeLeaderboard(scs, f, builtinJobs(specs))
+	jobs := builtinJobs(specs)
+	prog := newProgress(stderr, leaderboardSteps(scs, f, len(jobs)))
+	defer prog.done()
+	lb, err := computeLeaderboard(scs, f, prog.jobs(jobs))
 	if err != nil {
 		return err
 	}
+	lb.progress = prog
 	if err := os.MkdirAll(filepath.Join(f.out, "plots"), 0o755); err != nil {
 		return err
 	}
@@ -93,14 +97,28 @@ func runLeaderboard(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	prog.done()
 	fmt.Fprintf(stdout, "wrote %d files to %s (index.html, leaderboard.md, leaderboard.csv, leaderboard.json, plots/)\n", len(files), f.out)
 	return nil
 }
 
 // leaderboardRun is everything the output files are made from.
 type leaderboardRun struct {
-	board *leaderboard.Board
-	cdfs  []leaderboard.CDF
+	board    *leaderboard.Board
+	cdfs     []leaderboard.CDF
+	progress *progress // nil: none
+}
+
+// leaderboardSteps is the number of steps of the progress bar: the
+// simulations computeLeaderboard runs and the figures leaderboard.Plots
+// draws (a trade-off plot and a CDF per operating point, two plots per
+// sweep).
+func leaderboardSteps(scs []*suite.Scenario, f leaderboardFlags, jobs int) int {
+	n := 0
+	for _, sc := range scs {
+		n += len(leaderboardPoints(sc))*len(sc.SeedList(f.seeds))*jobs + 2*len(sc.OperatingPoints()) + 2*len(sc.Sweeps)
+	}
+	return n
 }
 
 // cdfPoints is how many quantiles of each scheduler's normalized
@@ -236,7 +254,7 @@ func (lb *leaderboardRun) files() (map[string][]byte, error) {
 		}
 		out[name] = buf.Bytes()
 	}
-	figs, err := leaderboard.Plots(lb.board, lb.cdfs, nil)
+	figs, err := leaderboard.Plots(lb.board, lb.cdfs, lb.progress.plotting())
 	if err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
