@@ -124,8 +124,8 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	})
-	fs.StringVar(&f.trace, "trace", "", "the `sparsebench-trace/1` file a `run --trace` output replayed")
-	fs.Float64Var(&f.preemptionCost, "preemption-cost", 0, "with --trace: the `seconds` of `run --preemption-cost` (trace runs do not record it)")
+	fs.StringVar(&f.trace, "trace", "", "the trace `FILE` (sparsebench-trace/1) that the `run --trace` output being verified replayed")
+	fs.Float64Var(&f.preemptionCost, "preemption-cost", 0, "with --trace: the context-switch cost in `seconds` the run used (trace runs do not record --preemption-cost)")
 	fs.BoolVar(&f.onlyFailures, "only-failures", false, "list only the rows that do not reproduce")
 	fs.IntVar(&f.workers, "j", 0, "run up to `N` simulations in parallel (0: one per CPU)")
 	if err := parseFlags(fs, args, true); err != nil {
@@ -412,6 +412,9 @@ func compareRow(c check, want, got any) check {
 	}
 	d := diffs[0]
 	c.result, c.field, c.want, c.got = "FAIL", d.field, d.want, d.got
+	if d.field == "accelerator" {
+		c.note = joinNote(c.note, "latencies from an accelerator plugin (run --accelerator-plugin), not the scenario's reference model, which is what verify re-runs")
+	}
 	if len(diffs) > 1 {
 		c.note = joinNote(c.note, fmt.Sprintf("%d more field(s) differ", len(diffs)-1))
 	}
