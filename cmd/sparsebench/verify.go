@@ -1351,11 +1351,8 @@ func writeVerification(w io.Writer, path string, header []string, v *verificatio
 	for _, h := range header {
 		fmt.Fprintf(&buf, "  %s\n", h)
 	}
-	buf.WriteString("\n")
 	all := slices.Concat(v.prov, v.rows)
 	failedN, rowsN := 0, 0
-	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "RESULT\tSCENARIO\tPOINT\tSEED\tSCHEDULER\tFIELD\tWANT (file)\tGOT (re-run)\tNOTE")
 	for _, c := range all {
 		if c.result != "NOTE" {
 			rowsN++
@@ -1363,6 +1360,13 @@ func writeVerification(w io.Writer, path string, header []string, v *verificatio
 		if c.result == "FAIL" {
 			failedN++
 		}
+	}
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
+	if !onlyFailures || failedN > 0 {
+		buf.WriteString("\n")
+		fmt.Fprintln(tw, "RESULT\tSCENARIO\tPOINT\tSEED\tSCHEDULER\tFIELD\tWANT (file)\tGOT (re-run)\tNOTE")
+	}
+	for _, c := range all {
 		if onlyFailures && c.result != "FAIL" {
 			continue
 		}
