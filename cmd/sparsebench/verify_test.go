@@ -487,3 +487,20 @@ func TestVerifyBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestVerifyHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	err := run([]string{"verify", "--help"}, &stdout, &stderr)
+	if exitCode(err) != 0 {
+		t.Fatalf("verify --help: %v", err)
+	}
+	for _, w := range []string{"re-runs what a published result file claims", "Usage: sparsebench verify", "-plugin PATH", "Example:"} {
+		if !strings.Contains(stderr.String(), w) {
+			t.Errorf("verify --help does not say %q:\n%s", w, stderr.String())
+		}
+	}
+	stdout.Reset()
+	if err := run([]string{"help"}, &stdout, &stderr); err != nil || !strings.Contains(stdout.String(), "\n  verify ") {
+		t.Errorf("sparsebench help does not list verify: %v\n%s", err, stdout.String())
+	}
+}
