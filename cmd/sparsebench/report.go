@@ -27,7 +27,11 @@ type resultRow struct {
 	// scenario's reference accelerator model (an accelerator plugin).
 	Accelerator string `json:"accelerator,omitempty"`
 	Scheduler   string `json:"scheduler"`
-	Oracle      bool   `json:"oracle"`
+	// PluginSHA256 is the SHA-256 of a third-party plugin's executable, so
+	// that `sparsebench verify` can check a published result was computed
+	// with the binary it is given.
+	PluginSHA256 string `json:"plugin_sha256,omitempty"`
+	Oracle       bool   `json:"oracle"`
 	*harness.Metrics
 	Decisions int `json:"decisions,omitempty"`
 	// DecideNSPerDecision is the mean wall time of one Pick, only with

@@ -36,6 +36,7 @@ type runFlags struct {
 	accelPlugin    string
 	lutCSV         string
 	plugin         host.Config
+	pluginSums     map[string]string // job label → SHA-256 of the plugin executable
 }
 
 func runRun(args []string, stdout, stderr io.Writer) error {
@@ -99,6 +100,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	}
 	opt := harness.Options{PreemptionCost: f.preemptionCost, TimeDecisions: f.timing}
 	rows := runJobs(tr, jobs, opt, f.workers)
+	f.markPlugins(rows)
 	if err := writeResults(stdout, f.format, rows, f.timing); err != nil {
 		return err
 	}
@@ -124,9 +126,18 @@ func (f *runFlags) jobs(specs []policies.Spec, stderr io.Writer) ([]harness.Job,
 	}
 	if f.plugins != "" {
 		f.plugin.Stderr = stderr
-		js, err := pluginJobs(strings.Split(f.plugins, ","), f.plugin)
+		paths := strings.Split(f.plugins, ",")
+		js, err := pluginJobs(paths, f.plugin)
 		if err != nil {
 			return nil, err
+		}
+		f.pluginSums = map[string]string{}
+		for i, j := range js {
+			sum, err := fileSHA256(paths[i])
+			if err != nil {
+				return nil, usageErr(err)
+			}
+			f.pluginSums[j.Label] = sum
 		}
 		jobs = append(jobs, js...)
 	}
@@ -234,8 +245,16 @@ func runLUT(f runFlags, jobs []harness.Job, stdout io.Writer) error {
 			rows = append(rows, r)
 		}
 	}
+	f.markPlugins(rows)
 	if err := writeScenarioRun(stdout, f.format, &scenarioRun{Results: rows, Means: means(rows)}); err != nil {
 		return err
 	}
 	return failed(rows)
+}
+
+// markPlugins records each plugin row's executable checksum.
+func (f *runFlags) markPlugins(rows []resultRow) {
+	for i := range rows {
+		rows[i].PluginSHA256 = f.pluginSums[rows[i].Scheduler]
+	}
 }

@@ -74,6 +74,8 @@ func runScenario(f runFlags, jobs []harness.Job, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	f.markPlugins(res.Results)
+	f.markPlugins(res.Means)
 	if err := writeScenarioRun(stdout, f.format, res); err != nil {
 		return err
 	}

@@ -542,13 +542,15 @@ type schedulerSet struct {
 	jobs []harness.Job
 	// problem says why a label cannot be re-run.
 	problem map[string]string
+	// sums are the SHA-256 of the plugin executables re-run, by label.
+	sums map[string]string
 }
 
 // resolveSchedulers makes the jobs for labels. recorded maps a plugin
 // name to the SHA-256 the file recorded for it (nil when the file format
 // records none); plugin checks go to v.
 func resolveSchedulers(v *verification, labels []string, plugins []string, recorded map[string]string, scenarioID string) schedulerSet {
-	set := schedulerSet{problem: map[string]string{}}
+	set := schedulerSet{problem: map[string]string{}, sums: map[string]string{}}
 	for _, label := range labels {
 		path := matchPlugin(label, plugins)
 		sum, hasSum := lookupPlugin(label, recorded)
@@ -569,6 +571,7 @@ func resolveSchedulers(v *verification, labels []string, plugins []string, recor
 			set.problem[label] = err.Error()
 			continue
 		}
+		set.sums[label] = actual
 		c := check{scenario: scenarioID, point: "—", seed: "—", scheduler: label, field: "plugin sha256"}
 		cfg := host.Config{}
 		switch {
@@ -889,7 +892,17 @@ func verifyScenarioRows(v *verification, b *builtinSuite, id string, file runOut
 			labels = append(labels, l)
 		}
 	}
-	set := resolveSchedulers(v, labels, f.plugins, nil, id)
+	// Plugin rows carry the SHA-256 of the executable they ran with.
+	var recorded map[string]string
+	for _, i := range rows {
+		if r := file.Results[i]; r.PluginSHA256 != "" {
+			if recorded == nil {
+				recorded = map[string]string{}
+			}
+			recorded[r.Scheduler] = r.PluginSHA256
+		}
+	}
+	set := resolveSchedulers(v, labels, f.plugins, recorded, id)
 
 	var res *scenarioRun
 	if len(set.jobs) > 0 {
@@ -897,6 +910,13 @@ func verifyScenarioRows(v *verification, b *builtinSuite, id string, file runOut
 		if err != nil {
 			failAll("(re-run)", "", "", "the re-run failed: "+err.Error())
 			return
+		}
+		if recorded != nil { // the run recorded plugin checksums: so does the re-run
+			for _, rows := range [][]resultRow{res.Results, res.Means} {
+				for i := range rows {
+					rows[i].PluginSHA256 = set.sums[rows[i].Scheduler]
+				}
+			}
 		}
 	} else {
 		res = &scenarioRun{}
