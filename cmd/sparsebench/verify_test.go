@@ -371,14 +371,14 @@ func TestVerifyPlugins(t *testing.T) {
 	plug := scriptPlugin(t, "edf-plugin", "plugin", "serve", "scheduler", "edf")
 	dir := t.TempDir()
 
-	// run --scheduler-plugin: its output records no checksum.
+	// run --scheduler-plugin: its rows record the plugin's checksum.
 	out := cli(t, "run", "--scenario", "mobile-visual-perception", "--seeds", "1", "--requests", "60",
 		"--scheduler", "fcfs", "--scheduler-plugin", plug, "--format", "json")
 	runPath := filepath.Join(dir, "run.json")
 	os.WriteFile(runPath, []byte(out), 0o644)
 	vout, code, err := verifyOut("--plugin", plug, runPath)
 	if code != 0 || !passLine(vout, "mobile-visual-perception@v1", "paper-3rps", "1", "edf-plugin") ||
-		!strings.Contains(vout, "records no plugin checksum") {
+		!strings.Contains(vout, "is the binary the results were computed with") {
 		t.Fatalf("run output with a plugin: exit %d (%v)\n%s", code, err, vout)
 	}
 	vout, code, _ = verifyOut(runPath)
