@@ -130,7 +130,7 @@ func (d *dysta) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 		rem, inv := c.RemFamily[:n], c.InvIsoFam[:n]
 		for i := 0; i < n; i++ {
 			e := rem[i]
-			score := e + beta*(max(0, dl[i]-now-e)+(now-last[i])*inv[i]*invN)
+			score := e + beta*(posPart(dl[i]-now-e)+(now-last[i])*inv[i]*invN)
 			if score < bestScore {
 				best, bestScore = i, score
 			}
@@ -139,7 +139,7 @@ func (d *dysta) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 		rem, inv, gamma := c.RemVar[:n], c.InvIsoVar[:n], c.Gamma[:n]
 		for i := 0; i < n; i++ {
 			e := gamma[i] * rem[i]
-			score := e + beta*(max(0, dl[i]-now-e)+(now-last[i])*inv[i]*invN)
+			score := e + beta*(posPart(dl[i]-now-e)+(now-last[i])*inv[i]*invN)
 			if score < bestScore {
 				best, bestScore = i, score
 			}
@@ -148,7 +148,7 @@ func (d *dysta) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 		o := v.Oracle()
 		for i := 0; i < n; i++ {
 			e := o.Remaining(i)
-			score := e + beta*(max(0, dl[i]-now-e)+(now-last[i])/o.Isolated(i)*invN)
+			score := e + beta*(posPart(dl[i]-now-e)+(now-last[i])/o.Isolated(i)*invN)
 			if score < bestScore {
 				best, bestScore = i, score
 			}
@@ -232,13 +232,22 @@ func (p *prema) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	}
 	token := p.token[:n]
 	maxOld := 0.0
-	for i := 0; i < old; i++ {
-		rate := prio[i] * (now - last[i]) * invIso[i]
-		if p.sparse {
-			rate /= gamma[i]
+	if p.sparse {
+		for i := 0; i < old; i++ {
+			t := token[i] + prio[i]*(now-last[i])*invIso[i]/gamma[i]
+			token[i] = t
+			if t > maxOld {
+				maxOld = t
+			}
 		}
-		token[i] += rate
-		maxOld = max(maxOld, token[i])
+	} else {
+		for i := 0; i < old; i++ {
+			t := token[i] + prio[i]*(now-last[i])*invIso[i]
+			token[i] = t
+			if t > maxOld {
+				maxOld = t
+			}
+		}
 	}
 	threshold := p.levels[0]
 	for _, l := range p.levels {
@@ -246,16 +255,19 @@ func (p *prema) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 			threshold = l
 		}
 	}
-	best, bestE := -1, math.Inf(1)
+	// Non-candidates get an infinite estimate rather than a skip, which
+	// keeps the loop free of hard-to-predict branches.
+	inf := math.Inf(1)
+	best, bestE := -1, inf
 	for i := 0; i < n; i++ {
-		if token[i] < threshold {
-			continue
-		}
 		e := rem[i]
 		if p.sparse {
 			e *= gamma[i]
 		}
-		if best < 0 || e < bestE {
+		if token[i] < threshold {
+			e = inf
+		}
+		if e < bestE {
 			best, bestE = i, e
 		}
 	}
@@ -273,4 +285,14 @@ func (p *prema) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 		}
 	}
 	return v.ID(best), nil
+}
+
+// posPart is max(0, x) for the finite x of a score. The builtin max also
+// orders NaNs and signed zeros, which costs a few branches in loops that run
+// over thousands of tasks per decision.
+func posPart(x float64) float64 {
+	if x < 0 {
+		return 0
+	}
+	return x
 }
