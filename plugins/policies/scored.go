@@ -59,15 +59,26 @@ func (s *sdrm3) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	if s.sparse {
 		for i := 0; i < n; i++ {
 			g := gamma[i]
-			score := urgency(g*rem[i], dl[i]-now) + alpha*((now-last[i])/(g*next[i]))
+			f := alpha * ((now - last[i]) / (g * next[i]))
+			if f+1 <= bestScore {
+				continue // u ≤ 1, so this task cannot beat the best (see below)
+			}
+			score := urgency(g*rem[i], dl[i]-now) + f
 			if score > bestScore {
 				best, bestScore = i, score
 			}
 		}
 		return v.ID(best), nil
 	}
+	// u ≤ 1 and rounding is monotone, so u + f ≤ 1 + f: a task whose 1 + f
+	// does not exceed the best score so far cannot win (on equality the
+	// earlier slot keeps it), and its urgency's division is skipped.
 	for i := 0; i < n; i++ {
-		score := urgency(rem[i], dl[i]-now) + alpha*((now-last[i])/next[i])
+		f := alpha * ((now - last[i]) / next[i])
+		if f+1 <= bestScore {
+			continue
+		}
+		score := urgency(rem[i], dl[i]-now) + f
 		if score > bestScore {
 			best, bestScore = i, score
 		}
