@@ -3,6 +3,7 @@ package harness
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
@@ -43,9 +44,20 @@ type Outcome struct {
 // Run simulates the requests on one accelerator under the policy s, by the
 // rules of REFERENCE §2: layer-granular preemption, work-conserving, every
 // request with arrival ≤ now admitted before each decision. The requests
-// must be sorted by arrival (Validate checks it).
+// must be sorted by arrival and refer to models and samples of the
+// catalogue; Run checks both.
 func Run(cat *Catalogue, reqs []Request, s scheduler.Scheduler, opt Options) (out *Outcome, err error) {
 	info := s.Info()
+	for i, r := range reqs {
+		switch {
+		case r.Model < 0 || r.Model >= len(cat.Models):
+			return nil, fmt.Errorf("request %d: model %d out of range", i, r.Model)
+		case r.Sample < 0 || r.Sample >= len(cat.Models[r.Model].Samples):
+			return nil, fmt.Errorf("request %d: sample %d out of range", i, r.Sample)
+		case i > 0 && r.Arrival < reqs[i-1].Arrival:
+			return nil, fmt.Errorf("request %d arrives at %gs, before request %d (%gs): requests must be sorted by arrival", i, r.Arrival, i-1, reqs[i-1].Arrival)
+		}
+	}
 	tables := Tables(cat, len(reqs))
 	specs := make([]scheduler.TaskSpec, len(reqs))
 	iso := make([]float64, len(reqs))
@@ -127,14 +139,16 @@ func Run(cat *Catalogue, reqs []Request, s scheduler.Scheduler, opt Options) (ou
 	return out, nil
 }
 
-// Tables extracts what a scheduler may know of a catalogue.
+// Tables extracts what a scheduler may know of a catalogue. The tables are
+// copies: a policy that writes into them cannot change the catalogue other
+// runs share.
 func Tables(cat *Catalogue, requests int) *scheduler.Tables {
 	t := &scheduler.Tables{Requests: requests, Models: make([]scheduler.ModelTable, len(cat.Models))}
 	for i := range cat.Models {
 		m := &cat.Models[i]
 		t.Models[i] = scheduler.ModelTable{
-			Name: m.Name, Family: m.Family, AvgLatency: m.AvgLatency, FamilyAvgLatency: m.FamilyAvgLatency,
-			AvgSparsity: m.AvgSparsity, SLOBase: m.SLOBase,
+			Name: m.Name, Family: m.Family, AvgLatency: slices.Clone(m.AvgLatency),
+			FamilyAvgLatency: slices.Clone(m.FamilyAvgLatency), AvgSparsity: slices.Clone(m.AvgSparsity), SLOBase: m.SLOBase,
 		}
 	}
 	return t

@@ -162,6 +162,18 @@ func ParseTrace(name string, data []byte) (*Trace, error) {
 				return nil, fail(p+"."+v.key+err.at, "%s", err.msg)
 			}
 		}
+		// Static estimates divide scores (idle / iso_est, idle / estimate
+		// of the next layer), so a zero would make them infinite or NaN.
+		for _, v := range []struct {
+			key string
+			xs  []float64
+		}{{"avg_latency_s", m.AvgLatency}, {"family_avg_latency_s", m.FamilyAvgLatency}} {
+			for l, x := range v.xs {
+				if x == 0 {
+					return nil, fail(fmt.Sprintf("%s.%s[%d]", p, v.key, l), "0; want a positive estimate (schedulers divide by it)")
+				}
+			}
+		}
 		if m.SLOBase == nil {
 			return nil, fail(p+".slo_base_s", "missing; want the family's mean isolated latency in seconds")
 		}

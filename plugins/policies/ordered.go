@@ -79,10 +79,16 @@ func (e *edf) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 // negative scores are closest to zero for the most negative slack. Deadlines
 // never change and now never decreases, so each level keeps two heaps by
 // (deadline, id), "on time" and "late", and tasks only ever move from the
-// first to the second. A decision costs O(levels + moved·log k).
+// first to the second. A decision costs O(levels + moved·log k + ties).
+//
+// Different deadlines can still round to the same score; the plain arg-max
+// then takes the lowest id, so bestScore collects every entry that ties
+// with the heap's top — they sit in the top's subtree, since a score never
+// rises with the deadline.
 type planaria struct {
 	levels []*planariaLevel // ascending priority
 	onTime []bool           // by TaskID: which heap holds it
+	stack  []int            // scratch for minHeap.bestScore
 }
 
 type planariaLevel struct {
@@ -151,21 +157,18 @@ func (pl *planaria) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 			l.late.push(it.id, it.key)
 			pl.onTime[it.id] = false
 		}
-		var it heapItem
-		switch {
-		case len(l.onTime.items) > 0:
-			it = l.onTime.items[0]
-		case len(l.late.items) > 0:
-			it = l.late.items[0]
-		default:
+		h := l.late
+		if len(l.onTime.items) > 0 {
+			h = l.onTime
+		}
+		if len(h.items) == 0 {
 			continue
 		}
-		score := math.Inf(1)
-		if slack := it.key - now; slack != 0 {
-			score = l.p / slack
-		}
-		if best < 0 || score > bestScore || (score == bestScore && it.id < best) {
-			best, bestScore = it.id, score
+		var id scheduler.TaskID
+		var score float64
+		id, score, pl.stack = h.bestScore(l.p, now, pl.stack)
+		if best < 0 || score > bestScore || (score == bestScore && id < best) {
+			best, bestScore = id, score
 		}
 	}
 	return best, nil
@@ -287,3 +290,37 @@ func (h *minHeap) sync(v *scheduler.View, key func(*scheduler.View, int) float64
 }
 
 func (h *minHeap) top() scheduler.TaskID { return h.items[0].id }
+
+// bestScore returns the lowest id among the entries whose Planaria score
+// p/(key − now) equals the top entry's (+∞ at zero slack). The score never
+// increases with the key, so entries below a node that scores less cannot
+// tie and the walk stops there; stack is scratch space.
+func (h *minHeap) bestScore(p, now float64, stack []int) (scheduler.TaskID, float64, []int) {
+	score := func(key float64) float64 {
+		if slack := key - now; slack != 0 {
+			return p / slack
+		}
+		return math.Inf(1)
+	}
+	top := score(h.items[0].key)
+	best := h.items[0].id
+	stack = append(stack[:0], 0)
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		it := h.items[i]
+		if i > 0 && score(it.key) != top {
+			continue
+		}
+		if it.id < best {
+			best = it.id
+		}
+		if c := 2*i + 1; c < len(h.items) {
+			stack = append(stack, c)
+		}
+		if c := 2*i + 2; c < len(h.items) {
+			stack = append(stack, c)
+		}
+	}
+	return best, top, stack
+}

@@ -1009,16 +1009,12 @@ func diffRun(t *testing.T, e Entry, seed uint64) bool {
 			t.Fatalf("seed %d decision %d: %v", seed, decision, err)
 		}
 		if got != want {
-			if near, ok := ref.nearTie(got, want); ok {
-				// The policy computes with reciprocals (scored.go): scores
-				// that tie in exact arithmetic may differ by an ulp.
-				t.Logf("seed %d, decision %d: %s picked %d, reference %d: scores equal within %g (rounding)",
-					seed, decision, e.Name, got, want, near)
-			} else {
-				t.Errorf("seed %d, decision %d at t=%g: %s picked task %d, the spec's formula picks %d\n%s",
-					seed, decision, now, e.Name, got, want, why)
-				return false
-			}
+			// The policies compute REFERENCE's formulas literally, in its
+			// order of operations, so even ties must agree exactly.
+			near, _ := ref.nearTie(got, want)
+			t.Errorf("seed %d, decision %d at t=%g: %s picked task %d, the spec's formula picks %d (scores differ by %g)\n%s",
+				seed, decision, now, e.Name, got, want, near, why)
+			return false
 		}
 		b.ClearChanges()
 		slot := b.Slot(got)

@@ -15,12 +15,10 @@ import (
 // comparisons are strict, so ties go to the earlier arrival, then the lower
 // request id (REFERENCE §5).
 //
-// Dysta's and PREMA's divisions by per-task constants (iso_est, n) are done
-// as multiplications by reciprocals the view keeps: the scores equal
-// REFERENCE's formulas up to floating-point rounding (a relative 1e-16 or
-// so) and long scans run faster. SDRM3 divides as written, because its
-// fairness term idle/est(next layer) produces exact rational ties between
-// tasks that a reciprocal would break in the last bit.
+// Every score is computed with REFERENCE's operations in REFERENCE's order
+// (idle/iso_est/n is two divisions; γ is a mean of quotients), never with
+// precomputed reciprocals: those change last bits, which breaks exact ties
+// and can move a PREMA token across a threshold.
 
 var (
 	_ scheduler.Scheduler = (*sdrm3)(nil)
@@ -131,26 +129,26 @@ func (d *dysta) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	// Each kind gets its own loop so the hot loop has no switch.
 	c := columns.Of(v)
 	n := c.Len
-	invN := 1 / float64(n)
+	fn := float64(n)
 	now := v.Now()
 	beta := d.beta
 	dl, last := c.Deadline[:n], c.LastExec[:n]
 	best, bestScore := 0, math.Inf(1)
 	switch d.kind {
 	case kindNaive:
-		rem, inv := c.RemFamily[:n], c.InvIsoFam[:n]
+		rem, iso := c.RemFamily[:n], c.IsoFam[:n]
 		for i := 0; i < n; i++ {
 			e := rem[i]
-			score := e + beta*(posPart(dl[i]-now-e)+(now-last[i])*inv[i]*invN)
+			score := e + beta*(posPart(dl[i]-now-e)+(now-last[i])/iso[i]/fn)
 			if score < bestScore {
 				best, bestScore = i, score
 			}
 		}
 	case kindSparse:
-		rem, inv, gamma := c.RemVar[:n], c.InvIsoVar[:n], c.Gamma[:n]
+		rem, iso, gamma := c.RemVar[:n], c.IsoVar[:n], c.Gamma[:n]
 		for i := 0; i < n; i++ {
 			e := gamma[i] * rem[i]
-			score := e + beta*(posPart(dl[i]-now-e)+(now-last[i])*inv[i]*invN)
+			score := e + beta*(posPart(dl[i]-now-e)+(now-last[i])/iso[i]/fn)
 			if score < bestScore {
 				best, bestScore = i, score
 			}
@@ -159,7 +157,7 @@ func (d *dysta) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 		o := v.Oracle()
 		for i := 0; i < n; i++ {
 			e := o.Remaining(i)
-			score := e + beta*(posPart(dl[i]-now-e)+(now-last[i])/o.Isolated(i)*invN)
+			score := e + beta*(posPart(dl[i]-now-e)+(now-last[i])/o.Isolated(i)/fn)
 			if score < bestScore {
 				best, bestScore = i, score
 			}
@@ -237,15 +235,15 @@ func (p *prema) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	}
 	now := v.Now()
 	prio, last, gamma := c.Priority[:n], c.LastExec[:n], c.Gamma[:n]
-	rem, invIso := c.RemFamily[:n], c.InvIsoFam[:n]
+	rem, iso := c.RemFamily[:n], c.IsoFam[:n]
 	if p.sparse {
-		rem, invIso = c.RemVar[:n], c.InvIsoVar[:n]
+		rem, iso = c.RemVar[:n], c.IsoVar[:n]
 	}
 	token := p.token[:n]
 	maxOld := 0.0
 	if p.sparse {
 		for i := 0; i < old; i++ {
-			t := token[i] + prio[i]*(now-last[i])*invIso[i]/gamma[i]
+			t := token[i] + prio[i]*(now-last[i])/(gamma[i]*iso[i])
 			token[i] = t
 			if t > maxOld {
 				maxOld = t
@@ -253,7 +251,7 @@ func (p *prema) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 		}
 	} else {
 		for i := 0; i < old; i++ {
-			t := token[i] + prio[i]*(now-last[i])*invIso[i]
+			t := token[i] + prio[i]*(now-last[i])/iso[i]
 			token[i] = t
 			if t > maxOld {
 				maxOld = t

@@ -28,16 +28,12 @@ type Board struct {
 	// entry at the end so a finished task reads 0.
 	sufFamily [][]float64
 	sufVar    [][]float64
-	// Per model and layer, precomputed so that completing a layer costs no
-	// division but γ's mean: 1/avg_lat_family, 1/avg_lat_variant and
-	// 1/(1 − avg_sp).
-	invFamily [][]float64
-	invVar    [][]float64
-	invDense  [][]float64
-	invCount  []float64 // invCount[d] = 1/d, for γ's mean
 	// realSuf holds, per admitted task, the suffix sums of its sample's real
 	// latencies; only built for oracle policies.
 	realSuf [][]float64
+	// realCache shares suffix sums between requests of the same sample
+	// (looked up by the sample's first latency; never iterated).
+	realCache map[*float64][]float64
 }
 
 type taskState uint8
@@ -67,9 +63,6 @@ func NewBoard(t *Tables, specs []TaskSpec, oracle bool) (*Board, error) {
 		}
 		b.sufFamily = append(b.sufFamily, suffixSums(mt.FamilyAvgLatency))
 		b.sufVar = append(b.sufVar, suffixSums(mt.AvgLatency))
-		b.invFamily = append(b.invFamily, reciprocals(mt.FamilyAvgLatency, 0))
-		b.invVar = append(b.invVar, reciprocals(mt.AvgLatency, 0))
-		b.invDense = append(b.invDense, reciprocals(mt.AvgSparsity, 1))
 	}
 	for id, s := range specs {
 		if s.Model < 0 || s.Model >= len(t.Models) {
@@ -81,14 +74,6 @@ func NewBoard(t *Tables, specs []TaskSpec, oracle bool) (*Board, error) {
 				id, len(s.Latency), len(s.Sparsity), t.Models[s.Model].Name, n)
 		}
 	}
-	maxLayers := 0
-	for m := range t.Models {
-		maxLayers = max(maxLayers, t.Models[m].Layers())
-	}
-	b.invCount = make([]float64, maxLayers+1)
-	for d := 1; d <= maxLayers; d++ {
-		b.invCount[d] = 1 / float64(d)
-	}
 	b.v.tables = t
 	b.v.specs = specs
 	b.v.slotOf = b.slotOf
@@ -99,22 +84,18 @@ func NewBoard(t *Tables, specs []TaskSpec, oracle bool) (*Board, error) {
 	return b, nil
 }
 
-// reciprocals returns 1/(from − x) for from = 1, or 1/x for from = 0.
-func reciprocals(xs []float64, from float64) []float64 {
-	out := make([]float64, len(xs))
-	for i, x := range xs {
-		if from != 0 {
-			x = from - x
-		}
-		out[i] = 1 / x
-	}
-	return out
-}
-
 func suffixSums(xs []float64) []float64 {
+	// Each remaining sum is added up front to back, in layer order, as
+	// Σ_{i∈R} reads — not as a running difference or a back-to-front
+	// cumulative sum, whose last bits can differ and break exact ties. The
+	// O(layers²) cost is paid once per model (per sample for oracles).
 	s := make([]float64, len(xs)+1)
-	for i := len(xs) - 1; i >= 0; i-- {
-		s[i] = s[i+1] + xs[i]
+	for i := range xs {
+		var sum float64
+		for _, x := range xs[i:] {
+			sum += x
+		}
+		s[i] = sum
 	}
 	return s
 }
@@ -125,7 +106,8 @@ func (b *Board) View() *View { return &b.v }
 // Len is the number of runnable tasks.
 func (b *Board) Len() int { return len(b.v.id) }
 
-// SetNow moves the clock. Time never goes backwards; the harness checks it.
+// SetNow moves the clock. Callers never move it backwards (harness.Run
+// only adds layer latencies and jumps forward to arrivals).
 func (b *Board) SetNow(t float64) { b.v.now = t }
 
 // Runnable reports whether id is admitted and unfinished.
@@ -170,14 +152,17 @@ func (b *Board) Admit(id TaskID) {
 	mt := &v.tables.Models[s.Model]
 	v.nextFam = append(v.nextFam, mt.FamilyAvgLatency[0])
 	v.nextVar = append(v.nextVar, mt.AvgLatency[0])
-	v.invIsoFam = append(v.invIsoFam, 1/fam)
-	v.invIsoVar = append(v.invIsoVar, 1/vr)
-	v.invNextFam = append(v.invNextFam, b.invFamily[s.Model][0])
-	v.invNextVar = append(v.invNextVar, b.invVar[s.Model][0])
 	v.gamma = append(v.gamma, 1)
 	v.gammaSum = append(v.gammaSum, 0)
 	if o := v.oracle; o != nil {
-		suf := suffixSums(s.Latency)
+		suf, ok := b.realCache[&s.Latency[0]]
+		if !ok {
+			if b.realCache == nil {
+				b.realCache = map[*float64][]float64{}
+			}
+			suf = suffixSums(s.Latency)
+			b.realCache[&s.Latency[0]] = suf
+		}
 		b.realSuf[id] = suf
 		o.remReal = append(o.remReal, suf[0])
 		o.isoReal = append(o.isoReal, suf[0])
@@ -200,8 +185,8 @@ func (b *Board) Complete(id TaskID, end float64) bool {
 	v.lastExec[i] = end
 	v.remFamily[i] = b.sufFamily[m][d]
 	v.remVar[i] = b.sufVar[m][d]
-	v.gammaSum[i] += (1 - sp) * b.invDense[m][l]
-	v.gamma[i] = v.gammaSum[i] * b.invCount[d]
+	v.gammaSum[i] += (1 - sp) / (1 - v.tables.Models[m].AvgSparsity[l])
+	v.gamma[i] = v.gammaSum[i] / float64(d)
 	if o := v.oracle; o != nil {
 		o.remReal[i] = b.realSuf[id][d]
 	}
@@ -210,8 +195,6 @@ func (b *Board) Complete(id TaskID, end float64) bool {
 		mt := &v.tables.Models[m]
 		v.nextFam[i] = mt.FamilyAvgLatency[d]
 		v.nextVar[i] = mt.AvgLatency[d]
-		v.invNextFam[i] = b.invFamily[m][d]
-		v.invNextVar[i] = b.invVar[m][d]
 	}
 	v.completed = append(v.completed, Completion{
 		ID: id, Layer: l, Sparsity: sp, Latency: s.Latency[l], Finished: fin, End: end,
@@ -248,10 +231,6 @@ func (b *Board) remove(i int) {
 	v.isoVar = del(v.isoVar, i)
 	v.nextFam = del(v.nextFam, i)
 	v.nextVar = del(v.nextVar, i)
-	v.invIsoFam = del(v.invIsoFam, i)
-	v.invIsoVar = del(v.invIsoVar, i)
-	v.invNextFam = del(v.invNextFam, i)
-	v.invNextVar = del(v.invNextVar, i)
 	v.gamma = del(v.gamma, i)
 	v.gammaSum = del(v.gammaSum, i)
 	if o := v.oracle; o != nil {

@@ -1,6 +1,10 @@
 package scheduler
 
-import "github.com/sparsebench/sparsebench/plugins/internal/columns"
+import (
+	"slices"
+
+	"github.com/sparsebench/sparsebench/plugins/internal/columns"
+)
 
 func init() {
 	columns.Of = func(view any) columns.Columns {
@@ -8,7 +12,7 @@ func init() {
 		n := len(v.id)
 		return columns.Columns{
 			Len: n, Deadline: v.deadline[:n], Priority: v.priority[:n], LastExec: v.lastExec[:n],
-			RemFamily: v.remFamily[:n], RemVar: v.remVar[:n], InvIsoFam: v.invIsoFam[:n], InvIsoVar: v.invIsoVar[:n],
+			RemFamily: v.remFamily[:n], RemVar: v.remVar[:n], IsoFam: v.isoFamily[:n], IsoVar: v.isoVar[:n],
 			NextFam: v.nextFam[:n], NextVar: v.nextVar[:n], Gamma: v.gamma[:n],
 		}
 	}
@@ -44,13 +48,8 @@ type View struct {
 	isoVar    []float64 // Σ all layers of avg_lat_variant
 	nextFam   []float64 // avg_lat_family of the next layer
 	nextVar   []float64 // avg_lat_variant of the next layer
-	// Reciprocals, so scoring loops multiply instead of divide.
-	invIsoFam  []float64
-	invIsoVar  []float64
-	invNextFam []float64
-	invNextVar []float64
-	gamma      []float64 // dynamic correction; 1 before any layer ran
-	gammaSum   []float64
+	gamma     []float64 // dynamic correction; 1 before any layer ran
+	gammaSum  []float64
 
 	arrived   []TaskID
 	completed []Completion
@@ -134,35 +133,15 @@ func (v *View) NextLayer(i int, e Estimate) float64 {
 	return v.nextFam[i]
 }
 
-// InvIsolated is 1 / Isolated(i, e), kept so that scoring loops over
-// thousands of tasks multiply rather than divide.
-func (v *View) InvIsolated(i int, e Estimate) float64 {
-	if e == EstimateVariant {
-		return v.invIsoVar[i]
-	}
-	return v.invIsoFam[i]
-}
-
-// InvNextLayer is 1 / NextLayer(i, e).
-func (v *View) InvNextLayer(i int, e Estimate) float64 {
-	if e == EstimateVariant {
-		return v.invNextVar[i]
-	}
-	return v.invNextFam[i]
-}
-
 // Gamma is γ, the mean over executed layers of (1 − sp_i)/(1 − avg_sp_i);
 // 1 before any layer ran.
 func (v *View) Gamma(i int) float64 { return v.gamma[i] }
 
 // Measured returns the sparsity and latency the hardware monitor measured
-// for the task's executed layers, in layer order. The slices are shared with
-// the harness: do not modify them.
+// for the task's executed layers, in layer order, as fresh copies.
 func (v *View) Measured(i int) (sparsity, latency []float64) {
 	s, d := &v.specs[v.id[i]], int(v.done[i])
-	// The three-index slices cap the capacity, so the unexecuted part of the
-	// sample cannot be reached by re-slicing.
-	return s.Sparsity[:d:d], s.Latency[:d:d]
+	return slices.Clone(s.Sparsity[:d]), slices.Clone(s.Latency[:d])
 }
 
 // Slot returns the slot of task id, or -1 when it is not runnable.
@@ -196,17 +175,15 @@ type OracleView struct {
 }
 
 // Latencies are the real per-layer latencies of the sample of the task in
-// slot i, executed and future. Do not modify them.
+// slot i, executed and future, as a fresh copy.
 func (o *OracleView) Latencies(i int) []float64 {
-	l := o.v.specs[o.v.id[i]].Latency
-	return l[:len(l):len(l)]
+	return slices.Clone(o.v.specs[o.v.id[i]].Latency)
 }
 
 // Sparsities are the real per-layer activation sparsities of the sample of
-// the task in slot i, executed and future. Do not modify them.
+// the task in slot i, executed and future, as a fresh copy.
 func (o *OracleView) Sparsities(i int) []float64 {
-	s := o.v.specs[o.v.id[i]].Sparsity
-	return s[:len(s):len(s)]
+	return slices.Clone(o.v.specs[o.v.id[i]].Sparsity)
 }
 
 // Remaining is the real latency of the remaining layers of the task in slot i.

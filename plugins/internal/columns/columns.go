@@ -15,8 +15,8 @@ type Columns struct {
 	LastExec  []float64
 	RemFamily []float64
 	RemVar    []float64
-	InvIsoFam []float64
-	InvIsoVar []float64
+	IsoFam    []float64
+	IsoVar    []float64
 	NextFam   []float64
 	NextVar   []float64
 	Gamma     []float64

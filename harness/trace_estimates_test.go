@@ -1,0 +1,47 @@
+package harness
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/sparsebench/sparsebench/plugins/scheduler"
+)
+
+type firstSlot struct{}
+
+func (*firstSlot) Info() scheduler.Info                             { return scheduler.Info{Name: "first"} }
+func (*firstSlot) Pick(v *scheduler.View) (scheduler.TaskID, error) { return v.ID(0), nil }
+
+// A zero static estimate would divide scheduler scores by zero; the trace
+// reader rejects it by path.
+func TestParseTraceZeroEstimate(t *testing.T) {
+	data, err := os.ReadFile("testdata/handwritten.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(data), `"family_avg_latency_s": [0.075, 0.1125, 0.075]`, `"family_avg_latency_s": [0.075, 0, 0.075]`, 1)
+	if bad == string(data) {
+		t.Fatal("test setup: edit did not apply")
+	}
+	_, err = ParseTrace("z.json", []byte(bad))
+	want := "z.json: models[0].family_avg_latency_s[1]: 0; want a positive estimate"
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("err = %v, want it to start with %q", err, want)
+	}
+}
+
+// Run refuses requests that are out of order or out of range.
+func TestRunChecksRequests(t *testing.T) {
+	cat := Synthetic{Families: 1, Variants: 1, Samples: 2, Layers: 3, Scale: 1, Seed: 1}.Build()
+	for name, reqs := range map[string][]Request{
+		"unsorted":    {{Arrival: 1, Deadline: 9}, {Arrival: 0.5, Deadline: 9}},
+		"bad model":   {{Arrival: 0, Model: 3, Deadline: 9}},
+		"bad sample":  {{Arrival: 0, Sample: 2, Deadline: 9}},
+		"neg. sample": {{Arrival: 0, Sample: -1, Deadline: 9}},
+	} {
+		if _, err := Run(cat, reqs, &firstSlot{}, Options{}); err == nil {
+			t.Errorf("%s: Run accepted the requests", name)
+		}
+	}
+}
