@@ -8,9 +8,11 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sort"
+	"strings"
 
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/harness/leaderboard"
+	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/suite"
 )
@@ -18,6 +20,7 @@ import (
 const leaderboardUsage = `sparsebench leaderboard [--scenario ID]… [--all] [--seeds N] [--scheduler LIST] [--requests N] --out DIR`
 
 const leaderboardExample = `sparsebench leaderboard --all --out site
+sparsebench leaderboard --all --scheduler-plugin ./llf --out site
 sparsebench leaderboard --scenario mobile-visual-perception --seeds 10 --scheduler fcfs,edf,dysta,dysta-oracle --out lb`
 
 type leaderboardFlags struct {
@@ -28,6 +31,11 @@ type leaderboardFlags struct {
 	requests   int
 	out        string
 	workers    int
+	plugins    string
+	plugin     host.Config
+	// pluginSums maps a plugin job's label to its executable's SHA-256,
+	// recorded in the provenance.
+	pluginSums map[string]string
 }
 
 func runLeaderboard(args []string, stdout, stderr io.Writer) error {
@@ -43,6 +51,8 @@ func runLeaderboard(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&f.requests, "requests", 0, "requests per run at every point (0: the scenario's); recorded in the provenance")
 	fs.StringVar(&f.out, "out", "", "write the leaderboard files into `DIR` (created if missing)")
 	fs.IntVar(&f.workers, "j", 0, "run up to `N` simulations in parallel (0: one per CPU)")
+	fs.StringVar(&f.plugins, "scheduler-plugin", "", "also rank these third-party scheduler plugin executables (`PATH[,PATH…]`); their SHA-256 goes into the provenance")
+	pluginFlags(fs, &f.plugin)
 	if err := parseFlags(fs, args, false); err != nil {
 		return err
 	}
@@ -75,6 +85,24 @@ func runLeaderboard(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	jobs := builtinJobs(specs)
+	if f.plugins != "" {
+		paths := strings.Split(f.plugins, ",")
+		f.plugin.Stderr = stderr
+		pj, err := pluginJobs(paths, f.plugin)
+		if err != nil {
+			return err
+		}
+		f.pluginSums = map[string]string{}
+		for i, j := range pj {
+			sum, err := fileSHA256(paths[i])
+			if err != nil {
+				return usageErr(err)
+			}
+			f.pluginSums[j.Label] = sum
+		}
+		jobs = append(jobs, pj...)
+		defer host.CleanupOnSignal()()
+	}
 	prog := newProgress(stderr, leaderboardSteps(scs, f, len(jobs)))
 	defer prog.done()
 	lb, err := computeLeaderboard(scs, f, prog.jobs(jobs))
@@ -136,6 +164,11 @@ func computeLeaderboard(scs []*suite.Scenario, f leaderboardFlags, jobs []harnes
 	ver, rev := buildVersion()
 	prov := leaderboard.Provenance{Tool: "sparsebench", Version: ver, Revision: rev, Confidence: leaderboard.Confidence,
 		Plugins: []leaderboard.Plugin{}}
+	for _, j := range jobs {
+		if sum, ok := f.pluginSums[j.Label]; ok {
+			prov.Plugins = append(prov.Plugins, leaderboard.Plugin{Name: j.Label, SHA256: sum})
+		}
+	}
 	if f.requests != 0 {
 		prov.Notes = append(prov.Notes, fmt.Sprintf("--requests %d: every run has %d requests instead of the scenario's", f.requests, f.requests))
 	}
