@@ -24,14 +24,18 @@ const TraceFormat = "sparsebench-trace/1"
 type Trace struct {
 	Catalogue Catalogue
 	Requests  []Request
+	// PreemptionCost is the context-switch cost of the run, seconds; the
+	// optional field preemption_cost_s, omitted when 0.
+	PreemptionCost float64
 }
 
 // The wire types use pointers for required numbers so a missing field is
 // told apart from a zero.
 type traceFile struct {
-	Format   *string        `json:"format"`
-	Models   []traceModel   `json:"models"`
-	Requests []traceRequest `json:"requests"`
+	Format         *string        `json:"format"`
+	PreemptionCost *float64       `json:"preemption_cost_s"`
+	Models         []traceModel   `json:"models"`
+	Requests       []traceRequest `json:"requests"`
 }
 
 type traceModel struct {
@@ -183,6 +187,12 @@ func ParseTrace(name string, data []byte) (*Trace, error) {
 		model.AvgLatency, model.FamilyAvgLatency, model.AvgSparsity = m.AvgLatency, m.FamilyAvgLatency, m.AvgSparsity
 		model.SLOBase = *m.SLOBase
 		t.Catalogue.Models = append(t.Catalogue.Models, model)
+	}
+	if c := f.PreemptionCost; c != nil {
+		if !(*c >= 0) || math.IsInf(*c, 0) {
+			return nil, fail("preemption_cost_s", "%g; want seconds ≥ 0", *c)
+		}
+		t.PreemptionCost = *c
 	}
 	if len(f.Requests) == 0 {
 		return nil, fail("requests", "missing or empty; want at least one request")
@@ -371,7 +381,11 @@ func lineCol(data []byte, off int64) (int, int) {
 // one request per line, so traces diff well.
 func (t *Trace) WriteTo(w io.Writer) (int64, error) {
 	var buf bytes.Buffer
-	buf.WriteString("{\"format\": \"" + TraceFormat + "\",\n\"models\": [\n")
+	buf.WriteString("{\"format\": \"" + TraceFormat + "\",\n")
+	if t.PreemptionCost != 0 {
+		buf.WriteString("\"preemption_cost_s\": " + strconv.FormatFloat(t.PreemptionCost, 'g', -1, 64) + ",\n")
+	}
+	buf.WriteString("\"models\": [\n")
 	for i := range t.Catalogue.Models {
 		m := &t.Catalogue.Models[i]
 		b, err := json.Marshal(m)

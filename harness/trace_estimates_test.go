@@ -45,3 +45,35 @@ func TestRunChecksRequests(t *testing.T) {
 		}
 	}
 }
+
+// The optional preemption_cost_s survives a round trip, is omitted at 0,
+// and is validated.
+func TestTracePreemptionCost(t *testing.T) {
+	data, err := os.ReadFile("testdata/handwritten.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := ParseTrace("h.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.PreemptionCost != 0 {
+		t.Fatalf("preemption cost %g, want 0 when absent", tr.PreemptionCost)
+	}
+	var buf strings.Builder
+	tr.WriteTo(&buf)
+	if strings.Contains(buf.String(), "preemption_cost_s") {
+		t.Error("a zero cost is written; want it omitted")
+	}
+	tr.PreemptionCost = 0.002
+	buf.Reset()
+	tr.WriteTo(&buf)
+	back, err := ParseTrace("h2.json", []byte(buf.String()))
+	if err != nil || back.PreemptionCost != 0.002 {
+		t.Errorf("round trip: cost %v, err %v; want 0.002", back, err)
+	}
+	bad := strings.Replace(buf.String(), `"preemption_cost_s": 0.002`, `"preemption_cost_s": -1`, 1)
+	if _, err := ParseTrace("b.json", []byte(bad)); err == nil || !strings.Contains(err.Error(), "b.json: preemption_cost_s: -1") {
+		t.Errorf("negative cost: %v", err)
+	}
+}

@@ -669,6 +669,11 @@ func parseInto(file string, data []byte, fsys fs.FS, dir string) (*Scenario, err
 	for _, r := range tr.Requests {
 		s.replay = append(s.replay, r.Arrival)
 	}
+	if len(s.replay) < s.Requests {
+		line, col := locate(data, "requests")
+		return nil, Problems{{File: file, Line: line, Col: col, Key: "requests",
+			Msg: fmt.Sprintf("%d, but the replayed trace %s has only %d arrivals", s.Requests, s.Arrivals.Trace, len(s.replay))}}
+	}
 	sum := sha256.Sum256(raw)
 	s.Arrivals.TraceSHA256 = hex.EncodeToString(sum[:])
 	return s, nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -51,7 +52,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&f.lutCSV, "lut-csv", "", "run on the paper artifact's latency CSV files in `DIR` (needs --rate; Poisson arrivals, PREMA priorities)")
 	fs.StringVar(&f.schedulers, "scheduler", "all", "comma-separated `list` of schedulers (NAME[:key=value…]), or all")
 	fs.StringVar(&f.format, "format", "table", "output `format`: table, json or csv")
-	fs.Float64Var(&f.preemptionCost, "preemption-cost", 0, "context-switch cost in `seconds` added when a task is preempted")
+	fs.Float64Var(&f.preemptionCost, "preemption-cost", 0, "context-switch cost in `seconds` added when a task is preempted (--trace runs; default: the trace's preemption_cost_s, else 0)")
 	fs.BoolVar(&f.timing, "timing", false, "measure and report the wall time schedulers spend deciding (makes output vary between runs)")
 	fs.IntVar(&f.workers, "j", 0, "run up to `N` schedulers in parallel (0: one per CPU)")
 	fs.StringVar(&f.isolation, "isolation", "inprocess", "run built-in schedulers `inprocess` or out of process (`process`, through the plugin protocol; same results)")
@@ -98,7 +99,13 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	opt := harness.Options{PreemptionCost: f.preemptionCost, TimeDecisions: f.timing}
+	// The trace's own preemption cost applies unless the flag overrides it.
+	opt := harness.Options{PreemptionCost: tr.PreemptionCost, TimeDecisions: f.timing}
+	fs.Visit(func(fl *flag.Flag) {
+		if fl.Name == "preemption-cost" {
+			opt.PreemptionCost = f.preemptionCost
+		}
+	})
 	rows := runJobs(tr, jobs, opt, f.workers)
 	f.markPlugins(rows)
 	if err := writeResults(stdout, f.format, rows, f.timing); err != nil {

@@ -51,6 +51,7 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	tr.PreemptionCost = sc.PreemptionCost
 	if *out == "-" {
 		_, err := tr.WriteTo(stdout)
 		return err
