@@ -125,7 +125,7 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 		return nil
 	})
 	fs.StringVar(&f.trace, "trace", "", "the trace `FILE` (sparsebench-trace/1) that the `run --trace` output being verified replayed")
-	fs.Float64Var(&f.preemptionCost, "preemption-cost", 0, "with --trace: the context-switch cost in `seconds` the run used (trace runs do not record --preemption-cost)")
+	fs.Float64Var(&f.preemptionCost, "preemption-cost", 0, "with --trace: the context-switch cost in `seconds` the run used, if it overrode the trace's preemption_cost_s with --preemption-cost")
 	fs.BoolVar(&f.onlyFailures, "only-failures", false, "list only the rows that do not reproduce")
 	fs.IntVar(&f.workers, "j", 0, "run up to `N` simulations in parallel (0: one per CPU)")
 	if err := parseFlags(fs, args, true); err != nil {
@@ -1041,7 +1041,11 @@ func verifyTraceRun(v *verification, file []resultRow, gen []map[string]any, f v
 	v.provenance(check{result: "NOTE", scenario: name, point: "—", seed: "—", scheduler: "—", field: "trace",
 		note: "trace runs record no hash of their trace: the rows are checked against " + f.trace + " as given"})
 	set := resolveSchedulers(v, labels, f.plugins, nil, name)
-	rerun := runJobs(tr, set.jobs, harness.Options{PreemptionCost: f.preemptionCost}, f.workers)
+	cost := tr.PreemptionCost
+	if f.preemptionCost != 0 {
+		cost = f.preemptionCost
+	}
+	rerun := runJobs(tr, set.jobs, harness.Options{PreemptionCost: cost}, f.workers)
 	byLabel := map[string]int{}
 	for j, r := range rerun {
 		byLabel[r.Scheduler] = j
