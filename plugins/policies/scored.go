@@ -57,9 +57,12 @@ func (s *sdrm3) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	if s.sparse {
 		for i := 0; i < n; i++ {
 			g := gamma[i]
-			f := alpha * ((now - last[i]) / (g * next[i]))
+			if bestScore > pruneFloor && alpha*(now-last[i]) <= (bestScore-1)*(g*next[i])*pruneMargin {
+				continue // f is clearly below bestScore − 1 (see below)
+			}
+			f := float64(alpha * ((now - last[i]) / (g * next[i])))
 			if f+1 <= bestScore {
-				continue // u ≤ 1, so this task cannot beat the best (see below)
+				continue
 			}
 			score := urgency(g*rem[i], dl[i]-now) + f
 			if score > bestScore {
@@ -70,9 +73,17 @@ func (s *sdrm3) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	}
 	// u ≤ 1 and rounding is monotone, so u + f ≤ 1 + f: a task whose 1 + f
 	// does not exceed the best score so far cannot win (on equality the
-	// earlier slot keeps it), and its urgency's division is skipped.
+	// earlier slot keeps it), and its urgency's division is skipped. Before
+	// even dividing for f, a multiplication decides most tasks: when
+	// α·idle ≤ (best − 1)·next·(1 − 10⁻⁹), f is below best − 1 by far more
+	// than any rounding, so the task cannot win either. The exact
+	// computation runs for every task that survives, so picks are those of
+	// the plain formula.
 	for i := 0; i < n; i++ {
-		f := alpha * ((now - last[i]) / next[i])
+		if bestScore > pruneFloor && alpha*(now-last[i]) <= (bestScore-1)*next[i]*pruneMargin {
+			continue
+		}
+		f := float64(alpha * ((now - last[i]) / next[i]))
 		if f+1 <= bestScore {
 			continue
 		}
@@ -83,6 +94,19 @@ func (s *sdrm3) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	}
 	return v.ID(best), nil
 }
+
+// The float64 conversions in these scores are not redundant: they forbid
+// the compiler to fuse a multiply and an add into one FMA instruction
+// (which Go allows on some architectures), so scores round the same way on
+// every machine and the bounds below stay below the scores they bound.
+
+// pruneMargin and pruneFloor make SDRM3's division-free pre-check safe: a
+// relative margin of 10⁻⁹ dwarfs the few ulps of rounding in f and in
+// f + 1 as long as the best score exceeds 1 by a thousandth.
+const (
+	pruneMargin = 1 - 1e-9
+	pruneFloor  = 1.001
+)
 
 // urgency is SDRM3's u = min(1, E/slack), 1 at zero slack; negative slack
 // is used as is. It divides only where min would not cap the ratio at 1.
@@ -126,7 +150,11 @@ func (d *dysta) Info() scheduler.Info {
 }
 
 func (d *dysta) Pick(v *scheduler.View) (scheduler.TaskID, error) {
-	// Each kind gets its own loop so the hot loop has no switch.
+	// Each kind gets its own loop so the hot loop has no switch. The idle
+	// term is ≥ 0 and rounding is monotone, so the computed score is never
+	// below the computed e + β·max(0, slack − e): a task whose bound already
+	// reaches the best score cannot win (ties keep the earlier slot), and
+	// its two divisions are skipped without changing any pick.
 	c := columns.Of(v)
 	n := c.Len
 	fn := float64(n)
@@ -139,7 +167,11 @@ func (d *dysta) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 		rem, iso := c.RemFamily[:n], c.IsoFam[:n]
 		for i := 0; i < n; i++ {
 			e := rem[i]
-			score := e + beta*(posPart(dl[i]-now-e)+(now-last[i])/iso[i]/fn)
+			p := posPart(dl[i] - now - e)
+			if e+float64(beta*p) >= bestScore {
+				continue // the idle term only adds (see below)
+			}
+			score := e + float64(beta*(p+(now-last[i])/iso[i]/fn))
 			if score < bestScore {
 				best, bestScore = i, score
 			}
@@ -148,7 +180,11 @@ func (d *dysta) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 		rem, iso, gamma := c.RemVar[:n], c.IsoVar[:n], c.Gamma[:n]
 		for i := 0; i < n; i++ {
 			e := gamma[i] * rem[i]
-			score := e + beta*(posPart(dl[i]-now-e)+(now-last[i])/iso[i]/fn)
+			p := posPart(dl[i] - now - e)
+			if e+float64(beta*p) >= bestScore {
+				continue
+			}
+			score := e + float64(beta*(p+(now-last[i])/iso[i]/fn))
 			if score < bestScore {
 				best, bestScore = i, score
 			}
@@ -157,7 +193,11 @@ func (d *dysta) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 		o := v.Oracle()
 		for i := 0; i < n; i++ {
 			e := o.Remaining(i)
-			score := e + beta*(posPart(dl[i]-now-e)+(now-last[i])/o.Isolated(i)/fn)
+			p := posPart(dl[i] - now - e)
+			if e+float64(beta*p) >= bestScore {
+				continue
+			}
+			score := e + float64(beta*(p+(now-last[i])/o.Isolated(i)/fn))
 			if score < bestScore {
 				best, bestScore = i, score
 			}
