@@ -173,7 +173,7 @@ func pluginFlags(fs *flag.FlagSet, cfg *host.Config) {
 	fs.StringVar(&cfg.SHA256, "plugin-sha256", "", "refuse to start the plugin unless its SHA-256 is `HEX`")
 }
 
-const checkExample = `go build -o llf ./plugins/examples/llf && sparsebench plugin check ./llf`
+const checkExample = `(cd plugins/examples/llf && go build -trimpath -o llf .) && sparsebench plugin check plugins/examples/llf/llf`
 
 // checkTrace is one of the fixed traces of the conformance kit.
 type checkTrace struct {
