@@ -73,6 +73,9 @@ func Run(cat *Catalogue, reqs []Request, s scheduler.Scheduler, opt Options) (ou
 	if err != nil {
 		return nil, err
 	}
+	if !info.Monitor {
+		board.WithoutMonitor()
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			out, err = nil, fmt.Errorf("scheduler %s panicked: %v", info.Name, p)

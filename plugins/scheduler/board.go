@@ -31,6 +31,9 @@ type Board struct {
 	// realSuf holds, per admitted task, the suffix sums of its sample's real
 	// latencies; only built for oracle policies.
 	realSuf [][]float64
+	// noMonitor skips maintaining γ, for policies that do not declare the
+	// Monitor capability (two divisions per layer saved).
+	noMonitor bool
 	// realCache shares suffix sums between requests of the same sample
 	// (looked up by the sample's first latency; never iterated).
 	realCache map[*float64][]float64
@@ -98,6 +101,14 @@ func suffixSums(xs []float64) []float64 {
 		s[i] = sum
 	}
 	return s
+}
+
+// WithoutMonitor stops the board maintaining γ: View.Gamma then stays 1.
+// The harness calls it for policies that do not declare the Monitor
+// capability, which by REFERENCE §4 do not use γ.
+func (b *Board) WithoutMonitor() *Board {
+	b.noMonitor = true
+	return b
 }
 
 // View is the policy's read-only window on the board.
@@ -185,8 +196,10 @@ func (b *Board) Complete(id TaskID, end float64) bool {
 	v.lastExec[i] = end
 	v.remFamily[i] = b.sufFamily[m][d]
 	v.remVar[i] = b.sufVar[m][d]
-	v.gammaSum[i] += (1 - sp) / (1 - v.tables.Models[m].AvgSparsity[l])
-	v.gamma[i] = v.gammaSum[i] / float64(d)
+	if !b.noMonitor {
+		v.gammaSum[i] += (1 - sp) / (1 - v.tables.Models[m].AvgSparsity[l])
+		v.gamma[i] = v.gammaSum[i] / float64(d)
+	}
 	if o := v.oracle; o != nil {
 		o.remReal[i] = b.realSuf[id][d]
 	}

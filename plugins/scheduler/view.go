@@ -134,7 +134,8 @@ func (v *View) NextLayer(i int, e Estimate) float64 {
 }
 
 // Gamma is γ, the mean over executed layers of (1 − sp_i)/(1 − avg_sp_i);
-// 1 before any layer ran.
+// 1 before any layer ran. It is maintained for policies that declare the
+// Monitor capability; for the others it stays 1.
 func (v *View) Gamma(i int) float64 { return v.gamma[i] }
 
 // Measured returns the sparsity and latency the hardware monitor measured
