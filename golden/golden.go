@@ -9,7 +9,6 @@ package golden
 import (
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/plugins/policies"
-	"github.com/sparsebench/sparsebench/plugins/scheduler"
 	"github.com/sparsebench/sparsebench/suite"
 )
 
@@ -34,14 +33,11 @@ type Row struct {
 
 // BuiltinJobs are the built-in policies with default parameters.
 func BuiltinJobs() []harness.Job {
-	var jobs []harness.Job
-	for _, name := range policies.Names() {
-		e, _ := policies.Lookup(name)
-		jobs = append(jobs, harness.Job{Label: name, New: func() (scheduler.Scheduler, error) {
-			return e.New(policies.Defaults()), nil
-		}})
+	specs, err := policies.ParseList("all")
+	if err != nil {
+		panic(err) // "all" always parses
 	}
-	return jobs
+	return harness.PolicyJobs(specs)
 }
 
 // Compute runs the jobs on the scenario's operating points and seeds.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
@@ -171,15 +172,30 @@ func RunAll(cat *Catalogue, reqs []Request, jobs []Job, opt Options, workers int
 	outs := make([]*Outcome, len(jobs))
 	errs := make([]error, len(jobs))
 	ForEach(len(jobs), workers, func(i int) {
-		s, err := jobs[i].New()
-		if err != nil {
-			errs[i] = fmt.Errorf("%s: %w", jobs[i].Label, err)
-			return
-		}
-		if c, ok := s.(interface{ Close() error }); ok {
-			defer c.Close()
-		}
-		outs[i], errs[i] = Run(cat, reqs, s, opt)
+		outs[i], errs[i] = RunJob(cat, reqs, jobs[i], opt)
 	})
 	return outs, errs
+}
+
+// RunJob builds the job's scheduler, runs it, and closes it afterwards when
+// it can be closed (an out-of-process plugin, whose process must end).
+func RunJob(cat *Catalogue, reqs []Request, job Job, opt Options) (*Outcome, error) {
+	s, err := job.New()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", job.Label, err)
+	}
+	if c, ok := s.(interface{ Close() error }); ok {
+		defer c.Close()
+	}
+	return Run(cat, reqs, s, opt)
+}
+
+// PolicyJobs are the jobs of built-in policy specs, run in process and
+// labelled with the spec's text.
+func PolicyJobs(specs []policies.Spec) []Job {
+	jobs := make([]Job, len(specs))
+	for i, s := range specs {
+		jobs[i] = Job{Label: s.Text, New: func() (scheduler.Scheduler, error) { return s.New(), nil }}
+	}
+	return jobs
 }

@@ -86,13 +86,8 @@ func (s *Scenario) RunGridTimed(points []NamedPoint, seeds []uint64, jobs []harn
 		np.RunPoint = s.Resolved(np.RunPoint)
 		np.Seed = seeds[t%len(seeds)]
 		c := Cell{Point: np, Scheduler: jobs[j].Label}
-		sched, err := jobs[j].New()
-		if err == nil {
-			if cl, ok := sched.(interface{ Close() error }); ok {
-				defer cl.Close()
-			}
-			c.Outcome, err = harness.Run(&traces[t].Catalogue, traces[t].Requests, sched, opt)
-		}
+		var err error
+		c.Outcome, err = harness.RunJob(&traces[t].Catalogue, traces[t].Requests, jobs[j], opt)
 		if err != nil {
 			c.Err = fmt.Errorf("%s, %s, seed %d: %w", s.ID(), np.Name, np.Seed, err)
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/sparsebench/sparsebench/harness"
+
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/suite"
 )
@@ -17,7 +19,7 @@ func runDefault(stdout, stderr io.Writer) error {
 		return err
 	}
 	specs, _ := policies.ParseList("all")
-	res, err := runScenarios(s.Latest(), nil, 0, builtinJobs(specs), 0)
+	res, err := runScenarios(s.Latest(), nil, 0, harness.PolicyJobs(specs), 0)
 	if err != nil {
 		return err
 	}

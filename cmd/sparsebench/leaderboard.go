@@ -84,7 +84,7 @@ func runLeaderboard(args []string, stdout, stderr io.Writer) error {
 			scs = append(scs, sc)
 		}
 	}
-	jobs := builtinJobs(specs)
+	jobs := harness.PolicyJobs(specs)
 	if f.plugins != "" {
 		paths := strings.Split(f.plugins, ",")
 		f.plugin.Stderr = stderr

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"github.com/sparsebench/sparsebench/hardware"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sparsebench/sparsebench/hardware"
+	"github.com/sparsebench/sparsebench/harness"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -119,7 +121,7 @@ func TestIsolatedJobsEqualInProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := runScenarios([]*suite.Scenario{sc}, points, 1, builtinJobs(specs), 0)
+	in, err := runScenarios([]*suite.Scenario{sc}, points, 1, harness.PolicyJobs(specs), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,7 +337,7 @@ func BenchmarkIsolationCost(b *testing.B) {
 	var tin, tout time.Duration
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
-		if _, err := runScenarios([]*suite.Scenario{sc}, points, 1, builtinJobs(specs), 0); err != nil {
+		if _, err := runScenarios([]*suite.Scenario{sc}, points, 1, harness.PolicyJobs(specs), 0); err != nil {
 			b.Fatal(err)
 		}
 		t1 := time.Now()

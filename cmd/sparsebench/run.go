@@ -10,7 +10,6 @@ import (
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/policies"
-	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
 const runUsage = `sparsebench run (--scenario ID | --trace FILE | --lut-csv DIR --rate R) [--scheduler LIST|all] [--seeds N] [--rate R] [--slo-mult M] [--requests N] [--format table|json|csv]`
@@ -120,7 +119,7 @@ func (f *runFlags) jobs(specs []policies.Spec, stderr io.Writer) ([]harness.Job,
 	var jobs []harness.Job
 	switch f.isolation {
 	case "inprocess":
-		jobs = builtinJobs(specs)
+		jobs = harness.PolicyJobs(specs)
 	case "process":
 		f.plugin.Stderr = stderr
 		js, err := isolatedJobs(specs, f.plugin)
@@ -152,17 +151,6 @@ func (f *runFlags) jobs(specs []policies.Spec, stderr io.Writer) ([]harness.Job,
 		return nil, usageErr(fmt.Errorf("run: no schedulers: give --scheduler LIST or --scheduler-plugin PATH"))
 	}
 	return jobs, nil
-}
-
-// runSpecs runs each spec on the trace and returns one row each, in the
-// order asked.
-func runSpecs(tr *harness.Trace, specs []policies.Spec, opt harness.Options, workers int) []resultRow {
-	jobs := make([]harness.Job, len(specs))
-	for i, s := range specs {
-		s := s
-		jobs[i] = harness.Job{Label: s.Text, New: func() (scheduler.Scheduler, error) { return s.New(), nil }}
-	}
-	return runJobs(tr, jobs, opt, workers)
 }
 
 // runJobs runs the jobs on the trace. A job that fails gets a row that

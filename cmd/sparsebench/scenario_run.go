@@ -13,8 +13,6 @@ import (
 
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/harness/stats"
-	"github.com/sparsebench/sparsebench/plugins/policies"
-	"github.com/sparsebench/sparsebench/plugins/scheduler"
 	"github.com/sparsebench/sparsebench/suite"
 )
 
@@ -80,15 +78,6 @@ func runScenario(f runFlags, jobs []harness.Job, stdout io.Writer) error {
 		return err
 	}
 	return failed(res.Results)
-}
-
-func builtinJobs(specs []policies.Spec) []harness.Job {
-	jobs := make([]harness.Job, len(specs))
-	for i, s := range specs {
-		s := s
-		jobs[i] = harness.Job{Label: s.Text, New: func() (scheduler.Scheduler, error) { return s.New(), nil }}
-	}
-	return jobs
 }
 
 // runScenarios runs the jobs on each scenario at the given points (nil:

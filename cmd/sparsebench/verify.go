@@ -556,7 +556,7 @@ func resolveSchedulers(v *verification, labels []string, plugins []string, recor
 		sum, hasSum := lookupPlugin(label, recorded)
 		if path == "" {
 			if spec, err := policies.ParseSpec(label); err == nil && !hasSum {
-				set.jobs = append(set.jobs, builtinJobs([]policies.Spec{spec})...)
+				set.jobs = append(set.jobs, harness.PolicyJobs([]policies.Spec{spec})...)
 				continue
 			}
 			if hasSum {
