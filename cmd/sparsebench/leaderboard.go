@@ -92,13 +92,8 @@ func runLeaderboard(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		f.pluginSums = map[string]string{}
-		for i, j := range pj {
-			sum, err := fileSHA256(paths[i])
-			if err != nil {
-				return usageErr(err)
-			}
-			f.pluginSums[j.Label] = sum
+		if f.pluginSums, err = pluginSums(paths, pj); err != nil {
+			return err
 		}
 		jobs = append(jobs, pj...)
 		defer host.CleanupOnSignal()()

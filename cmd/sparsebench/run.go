@@ -137,13 +137,8 @@ func (f *runFlags) jobs(specs []policies.Spec, stderr io.Writer) ([]harness.Job,
 		if err != nil {
 			return nil, err
 		}
-		f.pluginSums = map[string]string{}
-		for i, j := range js {
-			sum, err := fileSHA256(paths[i])
-			if err != nil {
-				return nil, usageErr(err)
-			}
-			f.pluginSums[j.Label] = sum
+		if f.pluginSums, err = pluginSums(paths, js); err != nil {
+			return nil, err
 		}
 		jobs = append(jobs, js...)
 	}

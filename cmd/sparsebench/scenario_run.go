@@ -2,13 +2,10 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"text/tabwriter"
 
 	"github.com/sparsebench/sparsebench/harness"
@@ -275,16 +272,6 @@ func requestsOf(rows []resultRow) int {
 		}
 	}
 	return 0
-}
-
-// fileSHA256 is the hex SHA-256 of a file, for provenance.
-func fileSHA256(path string) (string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:]), nil
 }
 
 func shortHash(h string) string {

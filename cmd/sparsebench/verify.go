@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -566,7 +565,7 @@ func resolveSchedulers(v *verification, labels []string, plugins []string, recor
 			}
 			continue
 		}
-		actual, err := binarySHA256(path)
+		actual, err := fileSHA256(path)
 		if err != nil {
 			set.problem[label] = err.Error()
 			continue
@@ -619,16 +618,6 @@ func lookupPlugin(label string, recorded map[string]string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// binarySHA256 is the hex SHA-256 of a plugin executable.
-func binarySHA256(path string) (string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("plugin %s: %w", path, err)
-	}
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:]), nil
 }
 
 // unusedPlugins reports --plugin paths that match no row.

@@ -413,7 +413,7 @@ func TestVerifyPlugins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, err := binarySHA256(plug)
+	sum, err := fileSHA256(plug)
 	if err != nil {
 		t.Fatal(err)
 	}
