@@ -47,7 +47,7 @@ func (s *sdrm3) Info() scheduler.Info {
 func (s *sdrm3) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	now, alpha := v.Now(), s.alpha
 	c := columns.Of(v)
-	n := c.Len
+	n := v.Len()
 	dl, last, gamma := c.Deadline[:n], c.LastExec[:n], c.Gamma[:n]
 	rem, next := c.RemFamily[:n], c.NextFam[:n]
 	if s.sparse {
@@ -156,7 +156,7 @@ func (d *dysta) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	// reaches the best score cannot win (ties keep the earlier slot), and
 	// its two divisions are skipped without changing any pick.
 	c := columns.Of(v)
-	n := c.Len
+	n := v.Len()
 	fn := float64(n)
 	now := v.Now()
 	beta := d.beta
@@ -269,7 +269,7 @@ func (p *prema) sync(v *scheduler.View) (old int) {
 func (p *prema) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	old := p.sync(v)
 	c := columns.Of(v)
-	n := c.Len
+	n := v.Len()
 	if len(p.ids) != n || (n > 0 && p.ids[n-1] != v.ID(n-1)) {
 		return 0, fmt.Errorf("prema: lost track of the runnable tasks (%d tracked, %d in view)", len(p.ids), n)
 	}

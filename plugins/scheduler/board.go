@@ -152,18 +152,18 @@ func (b *Board) Admit(id TaskID) {
 	v.done = append(v.done, 0)
 	v.total = append(v.total, int32(len(s.Latency)))
 	v.arrival = append(v.arrival, s.Arrival)
-	v.deadline = append(v.deadline, s.Deadline)
-	v.priority = append(v.priority, s.Priority)
-	v.lastExec = append(v.lastExec, s.Arrival)
+	v.cols.Deadline = append(v.cols.Deadline, s.Deadline)
+	v.cols.Priority = append(v.cols.Priority, s.Priority)
+	v.cols.LastExec = append(v.cols.LastExec, s.Arrival)
 	fam, vr := b.sufFamily[s.Model][0], b.sufVar[s.Model][0]
-	v.remFamily = append(v.remFamily, fam)
-	v.remVar = append(v.remVar, vr)
-	v.isoFamily = append(v.isoFamily, fam)
-	v.isoVar = append(v.isoVar, vr)
+	v.cols.RemFamily = append(v.cols.RemFamily, fam)
+	v.cols.RemVar = append(v.cols.RemVar, vr)
+	v.cols.IsoFam = append(v.cols.IsoFam, fam)
+	v.cols.IsoVar = append(v.cols.IsoVar, vr)
 	mt := &v.tables.Models[s.Model]
-	v.nextFam = append(v.nextFam, mt.FamilyAvgLatency[0])
-	v.nextVar = append(v.nextVar, mt.AvgLatency[0])
-	v.gamma = append(v.gamma, 1)
+	v.cols.NextFam = append(v.cols.NextFam, mt.FamilyAvgLatency[0])
+	v.cols.NextVar = append(v.cols.NextVar, mt.AvgLatency[0])
+	v.cols.Gamma = append(v.cols.Gamma, 1)
 	v.gammaSum = append(v.gammaSum, 0)
 	if o := v.oracle; o != nil {
 		suf, ok := b.realCache[&s.Latency[0]]
@@ -193,12 +193,12 @@ func (b *Board) Complete(id TaskID, end float64) bool {
 	m := s.Model
 	v.done[i]++
 	d := int(v.done[i])
-	v.lastExec[i] = end
-	v.remFamily[i] = b.sufFamily[m][d]
-	v.remVar[i] = b.sufVar[m][d]
+	v.cols.LastExec[i] = end
+	v.cols.RemFamily[i] = b.sufFamily[m][d]
+	v.cols.RemVar[i] = b.sufVar[m][d]
 	if !b.noMonitor {
 		v.gammaSum[i] += (1 - sp) / (1 - v.tables.Models[m].AvgSparsity[l])
-		v.gamma[i] = v.gammaSum[i] / float64(d)
+		v.cols.Gamma[i] = v.gammaSum[i] / float64(d)
 	}
 	if o := v.oracle; o != nil {
 		o.remReal[i] = b.realSuf[id][d]
@@ -206,8 +206,8 @@ func (b *Board) Complete(id TaskID, end float64) bool {
 	fin := d == int(v.total[i])
 	if !fin {
 		mt := &v.tables.Models[m]
-		v.nextFam[i] = mt.FamilyAvgLatency[d]
-		v.nextVar[i] = mt.AvgLatency[d]
+		v.cols.NextFam[i] = mt.FamilyAvgLatency[d]
+		v.cols.NextVar[i] = mt.AvgLatency[d]
 	}
 	// Fields are stored one by one into the slice: building the struct on
 	// the stack and copying it made the copy's wide loads wait on the
@@ -239,16 +239,16 @@ func (b *Board) remove(i int) {
 	v.done = del(v.done, i)
 	v.total = del(v.total, i)
 	v.arrival = del(v.arrival, i)
-	v.deadline = del(v.deadline, i)
-	v.priority = del(v.priority, i)
-	v.lastExec = del(v.lastExec, i)
-	v.remFamily = del(v.remFamily, i)
-	v.remVar = del(v.remVar, i)
-	v.isoFamily = del(v.isoFamily, i)
-	v.isoVar = del(v.isoVar, i)
-	v.nextFam = del(v.nextFam, i)
-	v.nextVar = del(v.nextVar, i)
-	v.gamma = del(v.gamma, i)
+	v.cols.Deadline = del(v.cols.Deadline, i)
+	v.cols.Priority = del(v.cols.Priority, i)
+	v.cols.LastExec = del(v.cols.LastExec, i)
+	v.cols.RemFamily = del(v.cols.RemFamily, i)
+	v.cols.RemVar = del(v.cols.RemVar, i)
+	v.cols.IsoFam = del(v.cols.IsoFam, i)
+	v.cols.IsoVar = del(v.cols.IsoVar, i)
+	v.cols.NextFam = del(v.cols.NextFam, i)
+	v.cols.NextVar = del(v.cols.NextVar, i)
+	v.cols.Gamma = del(v.cols.Gamma, i)
 	v.gammaSum = del(v.gammaSum, i)
 	if o := v.oracle; o != nil {
 		o.remReal = del(o.remReal, i)

@@ -7,15 +7,7 @@ import (
 )
 
 func init() {
-	columns.Of = func(view any) columns.Columns {
-		v := view.(*View)
-		n := len(v.id)
-		return columns.Columns{
-			Len: n, Deadline: v.deadline[:n], Priority: v.priority[:n], LastExec: v.lastExec[:n],
-			RemFamily: v.remFamily[:n], RemVar: v.remVar[:n], IsoFam: v.isoFamily[:n], IsoVar: v.isoVar[:n],
-			NextFam: v.nextFam[:n], NextVar: v.nextVar[:n], Gamma: v.gamma[:n],
-		}
-	}
+	columns.Of = func(view any) *columns.Columns { return &view.(*View).cols }
 }
 
 // View is the read-only state of a run at a decision point: the runnable
@@ -37,19 +29,14 @@ type View struct {
 	done  []int32 // layers executed
 	total []int32 // layers in the model
 
-	arrival  []float64
-	deadline []float64 // absolute
-	priority []float64
-	lastExec []float64 // arrival before the first layer
-
-	remFamily []float64 // Σ remaining layers of avg_lat_family
-	remVar    []float64 // Σ remaining layers of avg_lat_variant
-	isoFamily []float64 // Σ all layers of avg_lat_family
-	isoVar    []float64 // Σ all layers of avg_lat_variant
-	nextFam   []float64 // avg_lat_family of the next layer
-	nextVar   []float64 // avg_lat_variant of the next layer
-	gamma     []float64 // dynamic correction; 1 before any layer ran
-	gammaSum  []float64
+	arrival []float64
+	// cols holds the per-slot quantities that scoring policies read, in
+	// the layout package columns gives them direct access to: absolute
+	// deadline, priority, last_exec (the arrival before the first layer),
+	// Σ remaining and Σ all layers of the family and variant estimates,
+	// the estimates of the next layer, and γ (1 before any layer ran).
+	cols     columns.Columns
+	gammaSum []float64
 
 	arrived   []TaskID
 	completed []Completion
@@ -93,50 +80,50 @@ func (v *View) Layers(i int) int { return int(v.total[i]) }
 func (v *View) Arrival(i int) float64 { return v.arrival[i] }
 
 // Deadline is the task's absolute deadline D.
-func (v *View) Deadline(i int) float64 { return v.deadline[i] }
+func (v *View) Deadline(i int) float64 { return v.cols.Deadline[i] }
 
 // Priority is the task's priority p.
-func (v *View) Priority(i int) float64 { return v.priority[i] }
+func (v *View) Priority(i int) float64 { return v.cols.Priority[i] }
 
 // LastExec is when the task's last layer finished (its arrival before the
 // first layer ran).
-func (v *View) LastExec(i int) float64 { return v.lastExec[i] }
+func (v *View) LastExec(i int) float64 { return v.cols.LastExec[i] }
 
 // Idle is now − last_exec.
-func (v *View) Idle(i int) float64 { return v.now - v.lastExec[i] }
+func (v *View) Idle(i int) float64 { return v.now - v.cols.LastExec[i] }
 
 // Slack is D − now.
-func (v *View) Slack(i int) float64 { return v.deadline[i] - v.now }
+func (v *View) Slack(i int) float64 { return v.cols.Deadline[i] - v.now }
 
 // Remaining is E: the static estimate of the task's remaining layers from
 // the given table (EstimateFamily or EstimateVariant).
 func (v *View) Remaining(i int, e Estimate) float64 {
 	if e == EstimateVariant {
-		return v.remVar[i]
+		return v.cols.RemVar[i]
 	}
-	return v.remFamily[i]
+	return v.cols.RemFamily[i]
 }
 
 // Isolated is iso_est: the static estimate of all the task's layers.
 func (v *View) Isolated(i int, e Estimate) float64 {
 	if e == EstimateVariant {
-		return v.isoVar[i]
+		return v.cols.IsoVar[i]
 	}
-	return v.isoFamily[i]
+	return v.cols.IsoFam[i]
 }
 
 // NextLayer is the static estimate of the task's next layer.
 func (v *View) NextLayer(i int, e Estimate) float64 {
 	if e == EstimateVariant {
-		return v.nextVar[i]
+		return v.cols.NextVar[i]
 	}
-	return v.nextFam[i]
+	return v.cols.NextFam[i]
 }
 
 // Gamma is γ, the mean over executed layers of (1 − sp_i)/(1 − avg_sp_i);
 // 1 before any layer ran. It is maintained for policies that declare the
 // Monitor capability; for the others it stays 1.
-func (v *View) Gamma(i int) float64 { return v.gamma[i] }
+func (v *View) Gamma(i int) float64 { return v.cols.Gamma[i] }
 
 // Measured returns the sparsity and latency the hardware monitor measured
 // for the task's executed layers, in layer order, as fresh copies.
