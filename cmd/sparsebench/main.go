@@ -8,7 +8,19 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 )
+
+// A command decodes its inputs once and then works on them, so collecting
+// at Go's default pace (GOGC=100) took about a tenth of a short replay's
+// wall time while winning back little memory: a 10,000-request replay
+// peaks near 50 MB at 400, against 37 MB at 100. GOGC in the environment
+// still decides.
+func init() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(400)
+	}
+}
 
 func main() {
 	err := run(os.Args[1:], os.Stdout, os.Stderr)
