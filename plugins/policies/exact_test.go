@@ -2,6 +2,7 @@ package policies
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
@@ -70,4 +71,56 @@ func TestPREMAExactThreshold(t *testing.T) {
 	f.want(0.3, 0, "alone")
 	f.admit(1)
 	f.want(now, 0, "task 0's token is exactly 9, so the threshold is 9 and the newcomer (token 3) is no candidate")
+}
+
+// SDRM3 scores the previous runner-up first. The pick must not depend on
+// that seed: on states full of exact ties (multiples of 1/8, many equal
+// idle times and next-layer estimates) every seed gives the pick of a
+// plain arg-max in slot order with the REFERENCE formula.
+func TestSDRM3PickDoesNotDependOnTheSeed(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 3))
+	pick := func(xs ...float64) float64 { return xs[r.IntN(len(xs))] }
+	ties := 0
+	for trial := 0; trial < 3000; trial++ {
+		n := 1 + r.IntN(12)
+		now := 10.0
+		dl, last, rem, next, gamma := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range dl {
+			// Slack ≤ E often caps u at 1, so equal idle/next ratios tie.
+			dl[i] = now + pick(-2, -0.5, 0, 0.5, 1, 3, 40)
+			last[i], rem[i], next[i] = pick(0, 2, 5, 8, 10), pick(1, 2, 3), pick(0.5, 1, 2)
+			gamma[i] = pick(0.5, 1, 1.5)
+		}
+		for _, g := range [][]float64{nil, gamma} {
+			want, wantScore, equal := -1, math.Inf(-1), 0
+			for i := range dl {
+				gi := 1.0
+				if g != nil {
+					gi = g[i]
+				}
+				u := 1.0
+				if slack := dl[i] - now; slack != 0 {
+					u = math.Min(1, gi*rem[i]/slack)
+				}
+				score := u + (now-last[i])/(gi*next[i])
+				if score == wantScore {
+					equal++
+				}
+				if score > wantScore {
+					want, wantScore = i, score
+				}
+			}
+			if equal > 0 {
+				ties++
+			}
+			for seed := 0; seed < n; seed++ {
+				if got, _ := sdrm3Scan(now, 1, dl, last, rem, next, g, seed); got != want {
+					t.Fatalf("trial %d (γ %v), seed slot %d: picked slot %d, the arg-max is slot %d\nnow %v dl %v last %v rem %v next %v", trial, g != nil, seed, got, want, now, dl, last, rem, next)
+				}
+			}
+		}
+	}
+	if ties < 100 {
+		t.Fatalf("only %d states had equal scores; the test needs ties to mean anything", ties)
+	}
 }

@@ -32,9 +32,14 @@ var (
 type sdrm3 struct {
 	alpha  float64
 	sparse bool
+	// seed is the runner-up of the previous decision: scoring it first
+	// usually sets a high bar at once, so fewer tasks get past the cheap
+	// bound below (SDRM3 nearly round-robins, and the winner's idle time
+	// drops to 0 when it runs).
+	seed scheduler.TaskID
 }
 
-func newSDRM3(p Params, sparse bool) *sdrm3 { return &sdrm3{alpha: p.Alpha, sparse: sparse} }
+func newSDRM3(p Params, sparse bool) *sdrm3 { return &sdrm3{alpha: p.Alpha, sparse: sparse, seed: -1} }
 
 func (s *sdrm3) Info() scheduler.Info {
 	if s.sparse {
@@ -45,54 +50,75 @@ func (s *sdrm3) Info() scheduler.Info {
 }
 
 func (s *sdrm3) Pick(v *scheduler.View) (scheduler.TaskID, error) {
-	now, alpha := v.Now(), s.alpha
-	c := columns.Of(v)
 	n := v.Len()
-	dl, last, gamma := c.Deadline[:n], c.LastExec[:n], c.Gamma[:n]
-	rem, next := c.RemFamily[:n], c.NextFam[:n]
+	c := columns.Of(v)
+	rem, next, gamma := c.RemFamily[:n], c.NextFam[:n], []float64(nil)
 	if s.sparse {
-		rem, next = c.RemVar[:n], c.NextVar[:n]
+		rem, next, gamma = c.RemVar[:n], c.NextVar[:n], c.Gamma[:n]
 	}
-	best, bestScore := 0, math.Inf(-1)
-	if s.sparse {
-		for i := 0; i < n; i++ {
-			g := gamma[i]
-			if bestScore > pruneFloor && alpha*(now-last[i]) <= (bestScore-1)*(g*next[i])*pruneMargin {
-				continue // f is clearly below bestScore − 1 (see below)
-			}
-			f := float64(alpha * ((now - last[i]) / (g * next[i])))
-			if f+1 <= bestScore {
-				continue
-			}
-			score := urgency(g*rem[i], dl[i]-now) + f
-			if score > bestScore {
-				best, bestScore = i, score
-			}
-		}
-		return v.ID(best), nil
+	seed := 0
+	if s.seed >= 0 {
+		seed = max(v.Slot(s.seed), 0)
 	}
-	// u ≤ 1 and rounding is monotone, so u + f ≤ 1 + f: a task whose 1 + f
-	// does not exceed the best score so far cannot win (on equality the
-	// earlier slot keeps it), and its urgency's division is skipped. Before
-	// even dividing for f, a multiplication decides most tasks: when
-	// α·idle ≤ (best − 1)·next·(1 − 10⁻⁹), f is below best − 1 by far more
-	// than any rounding, so the task cannot win either. The exact
-	// computation runs for every task that survives, so picks are those of
-	// the plain formula.
-	for i := 0; i < n; i++ {
-		if bestScore > pruneFloor && alpha*(now-last[i]) <= (bestScore-1)*next[i]*pruneMargin {
-			continue
-		}
-		f := float64(alpha * ((now - last[i]) / next[i]))
-		if f+1 <= bestScore {
-			continue
-		}
-		score := urgency(rem[i], dl[i]-now) + f
-		if score > bestScore {
-			best, bestScore = i, score
-		}
+	best, second := sdrm3Scan(v.Now(), s.alpha, c.Deadline[:n], c.LastExec[:n], rem, next, gamma, seed)
+	s.seed = -1
+	if second >= 0 {
+		s.seed = v.ID(second)
 	}
 	return v.ID(best), nil
+}
+
+// sdrm3Scan returns the slot of the largest score, the earliest slot among
+// equal scores, and a runner-up (-1 if none was scored) to seed the next
+// decision. gamma is nil for the non-sparse policy. Slot seed is scored
+// first; the others follow in slot order, and comparisons on equal scores
+// look at the slots, so the result does not depend on the seed.
+//
+// u ≤ 1 and rounding is monotone, so u + f ≤ 1 + f: a task whose 1 + f is
+// below the best score so far cannot win, and its urgency's division is
+// skipped. Before even dividing for f, a multiplication decides most
+// tasks: when α·idle ≤ (best − 1)·(1 − 10⁻⁹)·next, f is below best − 1 by
+// far more than any rounding, so the task cannot win either. The exact
+// computation runs for every task that survives, so picks are those of the
+// plain formula.
+func sdrm3Scan(now, alpha float64, dl, last, rem, next, gamma []float64, seed int) (best, second int) {
+	n := len(dl)
+	dl, last, rem, next = dl[:n], last[:n], rem[:n], next[:n]
+	best, second = seed, -1
+	bestScore, secondScore := math.Inf(-1), math.Inf(-1)
+	bar := math.Inf(-1) // (bestScore − 1)·pruneMargin once bestScore > pruneFloor
+	for k := -1; k < n; k++ {
+		i := k
+		if k < 0 {
+			i = seed
+		} else if k == seed {
+			continue
+		}
+		g := 1.0
+		if gamma != nil {
+			g = gamma[i]
+		}
+		if alpha*(now-last[i]) <= bar*(g*next[i]) {
+			continue
+		}
+		f := float64(alpha * ((now - last[i]) / (g * next[i])))
+		if f+1 < bestScore || f+1 == bestScore && i > best {
+			continue
+		}
+		score := urgency(g*rem[i], dl[i]-now) + f
+		if score > bestScore || score == bestScore && i < best {
+			if k >= 0 {
+				second, secondScore = best, bestScore
+			}
+			best, bestScore = i, score
+			if bestScore > pruneFloor {
+				bar = (bestScore - 1) * pruneMargin
+			}
+		} else if score > secondScore {
+			second, secondScore = i, score
+		}
+	}
+	return best, second
 }
 
 // The float64 conversions in these scores are not redundant: they forbid
