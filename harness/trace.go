@@ -86,19 +86,9 @@ func ReadTraceFile(path string) (*Trace, error) {
 
 // ParseTrace decodes and validates a trace; name labels error messages.
 func ParseTrace(name string, data []byte) (*Trace, error) {
-	var f traceFile
-	// goccy/go-json decodes the float arrays that make up most of a trace
-	// about three times faster than encoding/json; on failure the standard
-	// decoder runs again to produce its precise error (line, column, field).
-	if err := fastjson.Unmarshal(data, &f); err != nil {
-		f = traceFile{}
-		if err := json.Unmarshal(data, &f); err != nil {
-			var typ *json.UnmarshalTypeError
-			if errors.As(err, &typ) {
-				return nil, &TraceError{File: name, Path: pathAt(data, typ.Offset), Msg: describeTypeError(typ)}
-			}
-			return nil, &TraceError{File: name, Msg: describeJSONError(data, err)}
-		}
+	f, err := decodeTrace(name, data)
+	if err != nil {
+		return nil, err
 	}
 	fail := func(path, format string, args ...any) error {
 		return &TraceError{File: name, Path: path, Msg: fmt.Sprintf(format, args...)}
@@ -116,39 +106,39 @@ func ParseTrace(name string, data []byte) (*Trace, error) {
 	index := map[string]int{}
 	familyLayers := map[string]int{}
 	for i, m := range f.Models {
-		p := fmt.Sprintf("models[%d]", i)
+		p := elemPath{"models", i}
 		if m.Name == nil || *m.Name == "" {
-			return nil, fail(p+".name", "missing; want the variant's name")
+			return nil, fail(p.at(".name"), "missing; want the variant's name")
 		}
 		if j, dup := index[*m.Name]; dup {
-			return nil, fail(p+".name", "%q repeats models[%d].name", *m.Name, j)
+			return nil, fail(p.at(".name"), "%q repeats models[%d].name", *m.Name, j)
 		}
 		index[*m.Name] = i
 		if m.Family == nil || *m.Family == "" {
-			return nil, fail(p+".family", "missing; want the model family")
+			return nil, fail(p.at(".family"), "missing; want the model family")
 		}
 		if len(m.Samples) == 0 {
-			return nil, fail(p+".samples", "missing or empty; want at least one sample")
+			return nil, fail(p.at(".samples"), "missing or empty; want at least one sample")
 		}
 		n := len(m.Samples[0].Latency)
 		if n == 0 {
-			return nil, fail(p+".samples[0].latency_s", "missing or empty; want one latency per layer")
+			return nil, fail(p.at(".samples[0].latency_s"), "missing or empty; want one latency per layer")
 		}
 		if want, ok := familyLayers[*m.Family]; ok && want != n {
-			return nil, fail(p+".samples[0].latency_s", "%d layers, but family %q has %d in an earlier model", n, *m.Family, want)
+			return nil, fail(p.at(".samples[0].latency_s"), "%d layers, but family %q has %d in an earlier model", n, *m.Family, want)
 		}
 		familyLayers[*m.Family] = n
 		model := Model{Name: *m.Name, Family: *m.Family, Samples: make([]Sample, len(m.Samples))}
 		for k, s := range m.Samples {
-			sp := fmt.Sprintf("%s.samples[%d]", p, k)
+			sp := elemPath{"samples", k}
 			if err := checkVector(s.Latency, n, 0, math.Inf(1), true); err != nil {
-				return nil, fail(sp+".latency_s"+err.at, "%s", err.msg)
+				return nil, fail(p.at("."+sp.at(".latency_s"+err.at)), "%s", err.msg)
 			}
 			if err := checkVector(s.Sparsity, n, 0, 1, false); err != nil {
-				return nil, fail(sp+".sparsity"+err.at, "%s", err.msg)
+				return nil, fail(p.at("."+sp.at(".sparsity"+err.at)), "%s", err.msg)
 			}
 			if sum(s.Latency) <= 0 {
-				return nil, fail(sp+".latency_s", "isolated latency is 0; want a positive total")
+				return nil, fail(p.at("."+sp.at(".latency_s")), "isolated latency is 0; want a positive total")
 			}
 			model.Samples[k] = Sample{Latency: s.Latency, Sparsity: s.Sparsity}
 		}
@@ -163,7 +153,7 @@ func ParseTrace(name string, data []byte) (*Trace, error) {
 			{"avg_sparsity", m.AvgSparsity, 1, false},
 		} {
 			if err := checkVector(v.xs, n, 0, v.hi, v.closed); err != nil {
-				return nil, fail(p+"."+v.key+err.at, "%s", err.msg)
+				return nil, fail(p.at("."+v.key+err.at), "%s", err.msg)
 			}
 		}
 		// Static estimates divide scores (idle / iso_est, idle / estimate
@@ -174,15 +164,15 @@ func ParseTrace(name string, data []byte) (*Trace, error) {
 		}{{"avg_latency_s", m.AvgLatency}, {"family_avg_latency_s", m.FamilyAvgLatency}} {
 			for l, x := range v.xs {
 				if x == 0 {
-					return nil, fail(fmt.Sprintf("%s.%s[%d]", p, v.key, l), "0; want a positive estimate (schedulers divide by it)")
+					return nil, fail(p.at(fmt.Sprintf(".%s[%d]", v.key, l)), "0; want a positive estimate (schedulers divide by it)")
 				}
 			}
 		}
 		if m.SLOBase == nil {
-			return nil, fail(p+".slo_base_s", "missing; want the family's mean isolated latency in seconds")
+			return nil, fail(p.at(".slo_base_s"), "missing; want the family's mean isolated latency in seconds")
 		}
 		if !(*m.SLOBase > 0) || math.IsInf(*m.SLOBase, 0) {
-			return nil, fail(p+".slo_base_s", "%g; want a finite number > 0", *m.SLOBase)
+			return nil, fail(p.at(".slo_base_s"), "%g; want a finite number > 0", *m.SLOBase)
 		}
 		model.AvgLatency, model.FamilyAvgLatency, model.AvgSparsity = m.AvgLatency, m.FamilyAvgLatency, m.AvgSparsity
 		model.SLOBase = *m.SLOBase
@@ -200,45 +190,70 @@ func ParseTrace(name string, data []byte) (*Trace, error) {
 	t.Requests = make([]Request, len(f.Requests))
 	prev := math.Inf(-1)
 	for i, r := range f.Requests {
-		p := fmt.Sprintf("requests[%d]", i)
+		p := elemPath{"requests", i}
 		if r.Arrival == nil {
-			return nil, fail(p+".arrival_s", "missing; want the arrival time in seconds")
+			return nil, fail(p.at(".arrival_s"), "missing; want the arrival time in seconds")
 		}
 		if !(*r.Arrival >= 0) {
-			return nil, fail(p+".arrival_s", "%g; want a number ≥ 0", *r.Arrival)
+			return nil, fail(p.at(".arrival_s"), "%g; want a number ≥ 0", *r.Arrival)
 		}
 		if *r.Arrival < prev {
-			return nil, fail(p+".arrival_s", "%g is before requests[%d].arrival_s = %g; requests must be sorted by arrival", *r.Arrival, i-1, prev)
+			return nil, fail(p.at(".arrival_s"), "%g is before requests[%d].arrival_s = %g; requests must be sorted by arrival", *r.Arrival, i-1, prev)
 		}
 		prev = *r.Arrival
 		if r.Model == nil {
-			return nil, fail(p+".model", "missing; want the name of one of the models")
+			return nil, fail(p.at(".model"), "missing; want the name of one of the models")
 		}
 		m, ok := index[*r.Model]
 		if !ok {
-			return nil, fail(p+".model", "unknown model %q; want one of the names in models[]", *r.Model)
+			return nil, fail(p.at(".model"), "unknown model %q; want one of the names in models[]", *r.Model)
 		}
 		if r.Sample == nil {
-			return nil, fail(p+".sample", "missing; want a sample index")
+			return nil, fail(p.at(".sample"), "missing; want a sample index")
 		}
 		if ns := len(t.Catalogue.Models[m].Samples); *r.Sample < 0 || *r.Sample >= ns {
-			return nil, fail(p+".sample", "%d is out of range; model %q has samples 0..%d", *r.Sample, *r.Model, ns-1)
+			return nil, fail(p.at(".sample"), "%d is out of range; model %q has samples 0..%d", *r.Sample, *r.Model, ns-1)
 		}
 		if r.Priority == nil {
-			return nil, fail(p+".priority", "missing; want a positive integer")
+			return nil, fail(p.at(".priority"), "missing; want a positive integer")
 		}
 		if *r.Priority <= 0 {
-			return nil, fail(p+".priority", "%d; want a positive integer", *r.Priority)
+			return nil, fail(p.at(".priority"), "%d; want a positive integer", *r.Priority)
 		}
 		if r.Deadline == nil {
-			return nil, fail(p+".deadline_s", "missing; want the absolute deadline in seconds")
+			return nil, fail(p.at(".deadline_s"), "missing; want the absolute deadline in seconds")
 		}
 		if !(*r.Deadline >= *r.Arrival) {
-			return nil, fail(p+".deadline_s", "%g; want an absolute time ≥ arrival_s (%g)", *r.Deadline, *r.Arrival)
+			return nil, fail(p.at(".deadline_s"), "%g; want an absolute time ≥ arrival_s (%g)", *r.Deadline, *r.Arrival)
 		}
 		t.Requests[i] = Request{Arrival: *r.Arrival, Model: m, Sample: *r.Sample, Priority: *r.Priority, Deadline: *r.Deadline}
 	}
 	return t, nil
+}
+
+// decodeTrace decodes a trace's JSON without validating it. goccy/go-json
+// decodes the float arrays that make up most of a trace about three times
+// faster than encoding/json, and the models are decoded in parallel
+// (tracesplit.go); on failure the standard decoder runs again to produce
+// its precise error (line, column, field).
+func decodeTrace(name string, data []byte) (traceFile, error) {
+	var f traceFile
+	if decodeTraceParallel(data, &f) {
+		return f, nil
+	}
+	f = traceFile{}
+	if fastjson.Unmarshal(data, &f) == nil {
+		return f, nil
+	}
+	f = traceFile{}
+	if err := json.Unmarshal(data, &f); err != nil {
+		var typ *json.UnmarshalTypeError
+		if errors.As(err, &typ) {
+			return f, &TraceError{File: name, Path: pathAt(data, typ.Offset), Msg: describeTypeError(typ)}
+		}
+		return f, &TraceError{File: name, Msg: describeJSONError(data, err)}
+	}
+	return f, nil
 }
 
 // describeTypeError says what was wrong with a value of the wrong JSON type
@@ -312,6 +327,18 @@ func pathAt(data []byte, off int64) string {
 			expectKey = len(stack) > 0 && !stack[len(stack)-1].array
 		}
 	}
+}
+
+// elemPath is the JSON path of an array element, built only when an error
+// message needs it (a trace has thousands of elements).
+type elemPath struct {
+	array string
+	index int
+}
+
+// at is the path of the element followed by suffix (".field", "[3]").
+func (e elemPath) at(suffix string) string {
+	return e.array + "[" + strconv.Itoa(e.index) + "]" + suffix
 }
 
 type vectorError struct{ at, msg string }
