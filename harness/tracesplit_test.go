@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	fastjson "github.com/goccy/go-json"
+	"github.com/google/go-cmp/cmp"
 )
 
 // splitTestTrace is a small real trace as WriteTo writes it.
