@@ -217,8 +217,13 @@ func (sc *scanner) skipValue() bool {
 		return sc.skipString()
 	case '{', '[':
 		depth := 0
-		for sc.pos < len(sc.data) {
-			switch sc.data[sc.pos] {
+		for {
+			i := nextStructural(sc.data, sc.pos)
+			if i < 0 {
+				return false
+			}
+			sc.pos = i
+			switch sc.data[i] {
 			case '"':
 				if !sc.skipString() {
 					return false
@@ -235,7 +240,6 @@ func (sc *scanner) skipValue() bool {
 			}
 			sc.pos++
 		}
-		return false
 	}
 	start := sc.pos
 	for sc.pos < len(sc.data) {
@@ -246,6 +250,38 @@ func (sc *scanner) skipValue() bool {
 		sc.pos++
 	}
 	return sc.pos > start
+}
+
+// nextStructural returns the index of the first quote or bracket at or
+// after pos, or -1. Between the models' brackets lie long float arrays, so
+// past its first few bytes it searches a window at a time with bytes.IndexByte (which
+// uses vector instructions) for each of the five bytes, narrowing the
+// window to the nearest find; the window bounds the work a search for a
+// byte that appears only much later can cost.
+func nextStructural(data []byte, pos int) int {
+	// Requests and keys put brackets and quotes a few bytes apart, where
+	// a plain loop beats five searches.
+	for end := min(pos+48, len(data)); pos < end; pos++ {
+		switch data[pos] {
+		case ']', '"', '[', '}', '{':
+			return pos
+		}
+	}
+	const window = 4096
+	for pos < len(data) {
+		w := data[pos:min(pos+window, len(data))]
+		end := len(w)
+		for _, c := range [...]byte{']', '"', '[', '}', '{'} {
+			if i := bytes.IndexByte(w[:end], c); i >= 0 {
+				end = i
+			}
+		}
+		if end < len(w) {
+			return pos + end
+		}
+		pos += len(w)
+	}
+	return -1
 }
 
 // arrayElements reads an array and returns each element's raw bytes.
