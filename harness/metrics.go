@@ -2,7 +2,7 @@ package harness
 
 import (
 	"math"
-	"sort"
+	"slices"
 )
 
 // Metrics are the scores of one run (REFERENCE §3).
@@ -53,11 +53,81 @@ func Score(reqs []Request, finish, isolated []float64) Metrics {
 	if m.Makespan > 0 {
 		m.STP = n / m.Makespan
 	}
-	sort.Float64s(ntt)
-	m.P50NTT = Percentile(ntt, 50)
-	m.P95NTT = Percentile(ntt, 95)
-	m.P99NTT = Percentile(ntt, 99)
+	m.P50NTT, m.P95NTT, m.P99NTT = percentiles3(ntt, 50, 95, 99)
 	return m
+}
+
+// percentiles3 returns Percentile(sorted xs, p) for three increasing p
+// without sorting xs: each needs only the order statistics at ⌊h⌋ and
+// ⌊h⌋+1, found by selection (xs is reordered). A replay scores every
+// scheduler's run, and sorting thousands of values was the larger part of
+// that.
+func percentiles3(xs []float64, p1, p2, p3 float64) (float64, float64, float64) {
+	n := len(xs)
+	if n == 0 {
+		return math.NaN(), math.NaN(), math.NaN()
+	}
+	from := 0 // xs[:from] holds the order statistics already placed
+	at := func(p float64) float64 {
+		h := float64(n-1) * p / 100
+		lo := int(math.Floor(h))
+		if lo >= n-1 {
+			selectRank(xs, from, n-1)
+			from = n - 1
+			return xs[n-1]
+		}
+		selectRank(xs, from, lo)
+		// Everything after lo is ≥ xs[lo]; the next order statistic is
+		// the smallest of them.
+		next := slices.Min(xs[lo+1:])
+		from = lo
+		return xs[lo] + (h-float64(lo))*(next-xs[lo])
+	}
+	return at(p1), at(p2), at(p3)
+}
+
+// selectRank reorders xs[from:] so that xs[k] holds the value sorting xs
+// would put there, with nothing smaller after k and nothing larger before
+// it. xs[:from] must already be ≤ every element of xs[from:]. It is
+// Hoare's quickselect with a median-of-three pivot, deterministic.
+func selectRank(xs []float64, from, k int) {
+	lo, hi := from, len(xs)-1
+	for hi > lo {
+		mid := lo + (hi-lo)/2
+		if xs[mid] < xs[lo] {
+			xs[mid], xs[lo] = xs[lo], xs[mid]
+		}
+		if xs[hi] < xs[lo] {
+			xs[hi], xs[lo] = xs[lo], xs[hi]
+		}
+		if xs[hi] < xs[mid] {
+			xs[hi], xs[mid] = xs[mid], xs[hi]
+		}
+		pivot := xs[mid]
+		i, j := lo, hi
+		for i <= j {
+			for xs[i] < pivot {
+				i++
+			}
+			for xs[j] > pivot {
+				j--
+			}
+			if i <= j {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+				j--
+			}
+		}
+		// Now xs[lo..j] ≤ pivot ≤ xs[i..hi], and any between equal pivot.
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return
+		}
+	}
 }
 
 // Percentile returns the p-th percentile (0–100) of sorted xs by linear
