@@ -130,9 +130,8 @@ func Run(cat *Catalogue, reqs []Request, s scheduler.Scheduler, opt Options) (ou
 			out.Preemptions++
 			now += opt.PreemptionCost
 		}
-		spec := &specs[id]
-		now += spec.Latency[view.Done(board.Slot(id))]
-		if board.Complete(id, now) {
+		var fin bool
+		if now, fin = board.RunLayer(id, now); fin {
 			out.Finish[id] = now
 			done++
 		}

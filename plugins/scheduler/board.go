@@ -24,10 +24,10 @@ type Board struct {
 	v      View
 	slotOf []int32 // by TaskID: slot in v, or -1 when not runnable
 	state  []taskState
-	// suffix[m][l] = Σ_{j≥l} estimate of layer j of model m; one extra zero
-	// entry at the end so a finished task reads 0.
-	sufFamily [][]float64
-	sufVar    [][]float64
+	// rows[m][l] is what completing layers of model m reads at layer l,
+	// side by side so one completion touches one or two cache lines; one
+	// extra row at the end so a finished task reads 0.
+	rows [][]layerRow
 	// realSuf holds, per admitted task, the suffix sums of its sample's real
 	// latencies; only built for oracle policies.
 	realSuf [][]float64
@@ -37,6 +37,15 @@ type Board struct {
 	// realCache shares suffix sums between requests of the same sample
 	// (looked up by the sample's first latency; never iterated).
 	realCache map[*float64][]float64
+}
+
+// layerRow holds, for one layer l of a model, the suffix sums
+// Σ_{j≥l} of the family and variant estimates, the estimates of layer l
+// itself, and its average sparsity.
+type layerRow struct {
+	sufFamily, sufVar float64
+	family, variant   float64
+	avgSparsity       float64
 }
 
 type taskState uint8
@@ -64,8 +73,15 @@ func NewBoard(t *Tables, specs []TaskSpec, oracle bool) (*Board, error) {
 			return nil, fmt.Errorf("model %s: static tables have %d, %d and %d layers", mt.Name,
 				len(mt.AvgLatency), len(mt.FamilyAvgLatency), len(mt.AvgSparsity))
 		}
-		b.sufFamily = append(b.sufFamily, suffixSums(mt.FamilyAvgLatency))
-		b.sufVar = append(b.sufVar, suffixSums(mt.AvgLatency))
+		sufFam, sufVar := suffixSums(mt.FamilyAvgLatency), suffixSums(mt.AvgLatency)
+		rows := make([]layerRow, mt.Layers()+1)
+		for l := range rows {
+			rows[l].sufFamily, rows[l].sufVar = sufFam[l], sufVar[l]
+			if l < mt.Layers() {
+				rows[l].family, rows[l].variant, rows[l].avgSparsity = mt.FamilyAvgLatency[l], mt.AvgLatency[l], mt.AvgSparsity[l]
+			}
+		}
+		b.rows = append(b.rows, rows)
 	}
 	for id, s := range specs {
 		if s.Model < 0 || s.Model >= len(t.Models) {
@@ -155,7 +171,7 @@ func (b *Board) Admit(id TaskID) {
 	v.cols.Deadline = append(v.cols.Deadline, s.Deadline)
 	v.cols.Priority = append(v.cols.Priority, s.Priority)
 	v.cols.LastExec = append(v.cols.LastExec, s.Arrival)
-	fam, vr := b.sufFamily[s.Model][0], b.sufVar[s.Model][0]
+	fam, vr := b.rows[s.Model][0].sufFamily, b.rows[s.Model][0].sufVar
 	v.cols.RemFamily = append(v.cols.RemFamily, fam)
 	v.cols.RemVar = append(v.cols.RemVar, vr)
 	v.cols.IsoFam = append(v.cols.IsoFam, fam)
@@ -185,19 +201,33 @@ func (b *Board) Admit(id TaskID) {
 // every derived quantity of the task, and removes it when it has finished.
 // It reports whether the task finished.
 func (b *Board) Complete(id TaskID, end float64) bool {
-	v := &b.v
+	return b.complete(id, int(b.slotOf[id]), end)
+}
+
+// RunLayer runs the next layer of runnable task id from time start: it
+// completes the layer at start + its real latency and returns that time
+// and whether the task finished. It is Complete for a simulator, which
+// would otherwise look the task up twice.
+func (b *Board) RunLayer(id TaskID, start float64) (end float64, finished bool) {
 	i := int(b.slotOf[id])
+	end = start + b.v.specs[id].Latency[b.v.done[i]]
+	return end, b.complete(id, i, end)
+}
+
+func (b *Board) complete(id TaskID, i int, end float64) bool {
+	v := &b.v
 	s := &v.specs[id]
 	l := int(v.done[i])
 	sp := s.Sparsity[l]
-	m := s.Model
-	v.done[i]++
-	d := int(v.done[i])
+	rows := b.rows[s.Model]
+	d := l + 1
+	v.done[i] = int32(d)
+	row := &rows[d]
 	v.cols.LastExec[i] = end
-	v.cols.RemFamily[i] = b.sufFamily[m][d]
-	v.cols.RemVar[i] = b.sufVar[m][d]
+	v.cols.RemFamily[i] = row.sufFamily
+	v.cols.RemVar[i] = row.sufVar
 	if !b.noMonitor {
-		v.gammaSum[i] += (1 - sp) / (1 - v.tables.Models[m].AvgSparsity[l])
+		v.gammaSum[i] += (1 - sp) / (1 - rows[l].avgSparsity)
 		v.cols.Gamma[i] = v.gammaSum[i] / float64(d)
 	}
 	if o := v.oracle; o != nil {
@@ -205,9 +235,8 @@ func (b *Board) Complete(id TaskID, end float64) bool {
 	}
 	fin := d == int(v.total[i])
 	if !fin {
-		mt := &v.tables.Models[m]
-		v.cols.NextFam[i] = mt.FamilyAvgLatency[d]
-		v.cols.NextVar[i] = mt.AvgLatency[d]
+		v.cols.NextFam[i] = row.family
+		v.cols.NextVar[i] = row.variant
 	}
 	// Fields are stored one by one into the slice: building the struct on
 	// the stack and copying it made the copy's wide loads wait on the
