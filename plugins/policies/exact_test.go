@@ -124,3 +124,49 @@ func TestSDRM3PickDoesNotDependOnTheSeed(t *testing.T) {
 		t.Fatalf("only %d states had equal scores; the test needs ties to mean anything", ties)
 	}
 }
+
+// Dysta scores its previous pick first. As for SDRM3, the pick must not
+// depend on that seed: on tie-heavy states every seed gives the plain
+// arg-min in slot order of REFERENCE's formula.
+func TestDystaPickDoesNotDependOnTheSeed(t *testing.T) {
+	r := rand.New(rand.NewPCG(12, 4))
+	pick := func(xs ...float64) float64 { return xs[r.IntN(len(xs))] }
+	const beta = 0.01
+	ties := 0
+	for trial := 0; trial < 3000; trial++ {
+		n := 1 + r.IntN(12)
+		now := 10.0
+		dl, last, rem, iso, gamma := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range dl {
+			dl[i] = now + pick(-1, 0, 1, 2, 3, 6)
+			last[i], rem[i], iso[i], gamma[i] = pick(10, 9, 8), pick(1, 2), pick(2, 4), pick(0.5, 1, 2)
+		}
+		for _, g := range [][]float64{nil, gamma} {
+			want, wantScore, equal := -1, math.Inf(1), 0
+			for i := range dl {
+				e := rem[i]
+				if g != nil {
+					e = g[i] * e
+				}
+				score := e + float64(beta*(math.Max(0, dl[i]-now-e)+(now-last[i])/iso[i]/float64(n)))
+				if score == wantScore {
+					equal++
+				}
+				if score < wantScore {
+					want, wantScore = i, score
+				}
+			}
+			if equal > 0 {
+				ties++
+			}
+			for seed := 0; seed < n; seed++ {
+				if got := dystaScan(now, beta, dl, last, rem, iso, g, seed); got != want {
+					t.Fatalf("trial %d (γ %v), seed slot %d: picked slot %d, the arg-min is slot %d", trial, g != nil, seed, got, want)
+				}
+			}
+		}
+	}
+	if ties < 100 {
+		t.Fatalf("only %d states had equal scores; the test needs ties to mean anything", ties)
+	}
+}

@@ -84,21 +84,24 @@ func (s *sdrm3) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 func sdrm3Scan(now, alpha float64, dl, last, rem, next, gamma []float64, seed int) (best, second int) {
 	n := len(dl)
 	dl, last, rem, next = dl[:n], last[:n], rem[:n], next[:n]
+	g := 1.0
+	if gamma != nil {
+		gamma = gamma[:n]
+		g = gamma[seed]
+	}
 	best, second = seed, -1
-	bestScore, secondScore := math.Inf(-1), math.Inf(-1)
-	bar := math.Inf(-1) // (bestScore − 1)·pruneMargin once bestScore > pruneFloor
-	for k := -1; k < n; k++ {
-		i := k
-		if k < 0 {
-			i = seed
-		} else if k == seed {
-			continue
-		}
-		g := 1.0
+	bestScore := urgency(g*rem[seed], dl[seed]-now) + float64(alpha*((now-last[seed])/(g*next[seed])))
+	secondScore := math.Inf(-1)
+	// bar is (bestScore − 1)·pruneMargin while bestScore > pruneFloor.
+	bar := math.Inf(-1)
+	if bestScore > pruneFloor {
+		bar = (bestScore - 1) * pruneMargin
+	}
+	for i := 0; i < n; i++ {
 		if gamma != nil {
 			g = gamma[i]
 		}
-		if alpha*(now-last[i]) <= bar*(g*next[i]) {
+		if alpha*(now-last[i]) <= bar*(g*next[i]) || i == best {
 			continue
 		}
 		f := float64(alpha * ((now - last[i]) / (g * next[i])))
@@ -107,9 +110,7 @@ func sdrm3Scan(now, alpha float64, dl, last, rem, next, gamma []float64, seed in
 		}
 		score := urgency(g*rem[i], dl[i]-now) + f
 		if score > bestScore || score == bestScore && i < best {
-			if k >= 0 {
-				second, secondScore = best, bestScore
-			}
+			second, secondScore = best, bestScore
 			best, bestScore = i, score
 			if bestScore > pruneFloor {
 				bar = (bestScore - 1) * pruneMargin
@@ -158,9 +159,10 @@ const (
 type dysta struct {
 	beta float64
 	kind dystaKind
+	last scheduler.TaskID // the previous pick, scored first; -1 at the start
 }
 
-func newDysta(p Params, k dystaKind) *dysta { return &dysta{beta: p.Beta, kind: k} }
+func newDysta(p Params, k dystaKind) *dysta { return &dysta{beta: p.Beta, kind: k, last: -1} }
 
 func (d *dysta) Info() scheduler.Info {
 	switch d.kind {
@@ -176,60 +178,72 @@ func (d *dysta) Info() scheduler.Info {
 }
 
 func (d *dysta) Pick(v *scheduler.View) (scheduler.TaskID, error) {
-	// Each kind gets its own loop so the hot loop has no switch. The idle
-	// term is ≥ 0 and rounding is monotone, so the computed score is never
-	// below the computed e + β·max(0, slack − e): a task whose bound already
-	// reaches the best score cannot win (ties keep the earlier slot), and
-	// its two divisions are skipped without changing any pick.
 	c := columns.Of(v)
 	n := v.Len()
-	fn := float64(n)
-	now := v.Now()
-	beta := d.beta
-	dl, last := c.Deadline[:n], c.LastExec[:n]
-	best, bestScore := 0, math.Inf(1)
+	var rem, iso, gamma []float64
 	switch d.kind {
 	case kindNaive:
-		rem, iso := c.RemFamily[:n], c.IsoFam[:n]
-		for i := 0; i < n; i++ {
-			e := rem[i]
-			p := posPart(dl[i] - now - e)
-			if e+float64(beta*p) >= bestScore {
-				continue // the idle term only adds (see below)
-			}
-			score := e + float64(beta*(p+(now-last[i])/iso[i]/fn))
-			if score < bestScore {
-				best, bestScore = i, score
-			}
-		}
+		rem, iso = c.RemFamily[:n], c.IsoFam[:n]
 	case kindSparse:
-		rem, iso, gamma := c.RemVar[:n], c.IsoVar[:n], c.Gamma[:n]
+		rem, iso, gamma = c.RemVar[:n], c.IsoVar[:n], c.Gamma[:n]
+	case kindOracle:
+		rem, iso = columns.OracleOf(v.Oracle())
+	}
+	seed := 0
+	if d.last >= 0 {
+		seed = max(v.Slot(d.last), 0)
+	}
+	best := dystaScan(v.Now(), d.beta, c.Deadline[:n], c.LastExec[:n], rem[:n], iso[:n], gamma, seed)
+	d.last = v.ID(best)
+	return d.last, nil
+}
+
+// dystaScan returns the slot of the smallest score, the earliest slot among
+// equal scores. gamma is nil where E' is not γ-scaled. Slot seed is scored
+// first: Dysta mostly keeps running the task it picked last, whose score
+// then sets a low bar at once. Comparisons on equal scores look at the
+// slots, so the result does not depend on the seed.
+//
+// The idle term is ≥ 0 and rounding is monotone, so the computed score is
+// never below the computed e + β·max(0, slack − e): a task whose bound
+// already exceeds the best score cannot win, and its two divisions are
+// skipped without changing any pick.
+func dystaScan(now, beta float64, dl, last, rem, iso, gamma []float64, seed int) int {
+	n := len(dl)
+	dl, last, rem, iso = dl[:n], last[:n], rem[:n], iso[:n]
+	fn := float64(n)
+	e := rem[seed]
+	if gamma != nil {
+		e = gamma[seed] * e
+	}
+	best, bestScore := seed, e+float64(beta*(posPart(dl[seed]-now-e)+(now-last[seed])/iso[seed]/fn))
+	if gamma != nil {
+		gamma = gamma[:n]
 		for i := 0; i < n; i++ {
 			e := gamma[i] * rem[i]
 			p := posPart(dl[i] - now - e)
-			if e+float64(beta*p) >= bestScore {
-				continue
+			if bound := e + float64(beta*p); bound > bestScore || bound == bestScore && i >= best {
+				continue // includes the seed itself
 			}
 			score := e + float64(beta*(p+(now-last[i])/iso[i]/fn))
-			if score < bestScore {
+			if score < bestScore || score == bestScore && i < best {
 				best, bestScore = i, score
 			}
 		}
-	case kindOracle:
-		o := v.Oracle()
-		for i := 0; i < n; i++ {
-			e := o.Remaining(i)
-			p := posPart(dl[i] - now - e)
-			if e+float64(beta*p) >= bestScore {
-				continue
-			}
-			score := e + float64(beta*(p+(now-last[i])/o.Isolated(i)/fn))
-			if score < bestScore {
-				best, bestScore = i, score
-			}
+		return best
+	}
+	for i := 0; i < n; i++ {
+		e := rem[i]
+		p := posPart(dl[i] - now - e)
+		if bound := e + float64(beta*p); bound > bestScore || bound == bestScore && i >= best {
+			continue
+		}
+		score := e + float64(beta*(p+(now-last[i])/iso[i]/fn))
+		if score < bestScore || score == bestScore && i < best {
+			best, bestScore = i, score
 		}
 	}
-	return v.ID(best), nil
+	return best
 }
 
 // prema implements PREMA's token scheme as REFERENCE §5 states it: a task

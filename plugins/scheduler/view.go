@@ -8,6 +8,10 @@ import (
 
 func init() {
 	columns.Of = func(view any) *columns.Columns { return &view.(*View).cols }
+	columns.OracleOf = func(oracle any) (rem, iso []float64) {
+		o := oracle.(*OracleView)
+		return o.remReal, o.isoReal
+	}
 }
 
 // View is the read-only state of a run at a decision point: the runnable

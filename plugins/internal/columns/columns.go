@@ -26,3 +26,7 @@ type Columns struct {
 // returns a pointer to the view's own arrays, which costs nothing per
 // decision, where copying eleven slice headers out of the view did.
 var Of func(view any) *Columns
+
+// OracleOf is set by package scheduler to return the real remaining and
+// isolated latencies of an *OracleView's slots.
+var OracleOf func(oracle any) (rem, iso []float64)
