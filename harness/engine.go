@@ -47,8 +47,28 @@ type Outcome struct {
 // request with arrival ≤ now admitted before each decision. The requests
 // must be sorted by arrival and refer to models and samples of the
 // catalogue; Run checks both.
-func Run(cat *Catalogue, reqs []Request, s scheduler.Scheduler, opt Options) (out *Outcome, err error) {
-	info := s.Info()
+func Run(cat *Catalogue, reqs []Request, s scheduler.Scheduler, opt Options) (*Outcome, error) {
+	p, err := Prepare(cat, reqs)
+	if err != nil {
+		return nil, err
+	}
+	return p.Run(s, opt)
+}
+
+// Prepared is a request stream checked against its catalogue, with what
+// every run of it shares: the task specifications and each request's
+// isolated latency. Runs only read it, so one Prepared serves any number
+// of runs at once (RunAll, suite grids), which then skip that set-up.
+type Prepared struct {
+	cat   *Catalogue
+	reqs  []Request
+	specs []scheduler.TaskSpec
+	iso   []float64 // per request: Σ real layer latencies
+}
+
+// Prepare checks that the requests are sorted by arrival and refer to
+// models and samples of the catalogue, and builds what their runs share.
+func Prepare(cat *Catalogue, reqs []Request) (*Prepared, error) {
 	for i, r := range reqs {
 		switch {
 		case r.Model < 0 || r.Model >= len(cat.Models):
@@ -59,17 +79,23 @@ func Run(cat *Catalogue, reqs []Request, s scheduler.Scheduler, opt Options) (ou
 			return nil, fmt.Errorf("request %d arrives at %gs, before request %d (%gs): requests must be sorted by arrival", i, r.Arrival, i-1, reqs[i-1].Arrival)
 		}
 	}
-	tables := Tables(cat, len(reqs))
-	specs := make([]scheduler.TaskSpec, len(reqs))
-	iso := make([]float64, len(reqs))
+	p := &Prepared{cat: cat, reqs: reqs, specs: make([]scheduler.TaskSpec, len(reqs)), iso: make([]float64, len(reqs))}
 	for i, r := range reqs {
 		sm := &cat.Models[r.Model].Samples[r.Sample]
-		specs[i] = scheduler.TaskSpec{
+		p.specs[i] = scheduler.TaskSpec{
 			Model: r.Model, Arrival: r.Arrival, Deadline: r.Deadline, Priority: float64(r.Priority),
 			Latency: sm.Latency, Sparsity: sm.Sparsity,
 		}
-		iso[i] = sum(sm.Latency)
+		p.iso[i] = sum(sm.Latency)
 	}
+	return p, nil
+}
+
+// Run simulates the prepared requests under the policy s (see Run).
+func (p *Prepared) Run(s scheduler.Scheduler, opt Options) (out *Outcome, err error) {
+	info := s.Info()
+	reqs, specs := p.reqs, p.specs
+	tables := Tables(p.cat, len(reqs))
 	board, err := scheduler.NewBoard(tables, specs, info.Oracle)
 	if err != nil {
 		return nil, err
@@ -88,6 +114,7 @@ func Run(cat *Catalogue, reqs []Request, s scheduler.Scheduler, opt Options) (ou
 		}
 	}
 
+	iso := slices.Clone(p.iso)
 	out = &Outcome{Scheduler: info, Finish: make([]float64, len(reqs)), Isolated: iso}
 	view := board.View()
 	now := 0.0
@@ -170,15 +197,22 @@ type Job struct {
 func RunAll(cat *Catalogue, reqs []Request, jobs []Job, opt Options, workers int) ([]*Outcome, []error) {
 	outs := make([]*Outcome, len(jobs))
 	errs := make([]error, len(jobs))
+	p, err := Prepare(cat, reqs)
+	if err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return outs, errs
+	}
 	ForEach(len(jobs), workers, func(i int) {
-		outs[i], errs[i] = RunJob(cat, reqs, jobs[i], opt)
+		outs[i], errs[i] = p.RunJob(jobs[i], opt)
 	})
 	return outs, errs
 }
 
 // RunJob builds the job's scheduler, runs it, and closes it afterwards when
 // it can be closed (an out-of-process plugin, whose process must end).
-func RunJob(cat *Catalogue, reqs []Request, job Job, opt Options) (*Outcome, error) {
+func (p *Prepared) RunJob(job Job, opt Options) (*Outcome, error) {
 	s, err := job.New()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", job.Label, err)
@@ -186,7 +220,7 @@ func RunJob(cat *Catalogue, reqs []Request, job Job, opt Options) (*Outcome, err
 	if c, ok := s.(interface{ Close() error }); ok {
 		defer c.Close()
 	}
-	return Run(cat, reqs, s, opt)
+	return p.Run(s, opt)
 }
 
 // PolicyJobs are the jobs of built-in policy specs, run in process and

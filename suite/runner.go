@@ -65,19 +65,23 @@ func (s *Scenario) RunGrid(points []NamedPoint, seeds []uint64, jobs []harness.J
 // scheduler spends deciding (reported, never scored; it is the one output
 // that varies between runs).
 func (s *Scenario) RunGridTimed(points []NamedPoint, seeds []uint64, jobs []harness.Job, workers int, timeDecisions bool) ([]Cell, error) {
-	traces := make([]*harness.Trace, len(points)*len(seeds))
-	errs := make([]error, len(traces))
-	harness.ForEach(len(traces), workers, func(i int) {
+	prepared := make([]*harness.Prepared, len(points)*len(seeds))
+	errs := make([]error, len(prepared))
+	harness.ForEach(len(prepared), workers, func(i int) {
 		pt := points[i/len(seeds)].RunPoint
 		pt.Seed = seeds[i%len(seeds)]
-		traces[i], errs[i] = s.Trace(pt)
+		tr, err := s.Trace(pt)
+		if err == nil {
+			prepared[i], err = harness.Prepare(&tr.Catalogue, tr.Requests)
+		}
+		errs[i] = err
 	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
 	}
-	cells := make([]Cell, len(traces)*len(jobs))
+	cells := make([]Cell, len(prepared)*len(jobs))
 	opt := s.Options()
 	opt.TimeDecisions = timeDecisions
 	harness.ForEach(len(cells), workers, func(i int) {
@@ -87,7 +91,7 @@ func (s *Scenario) RunGridTimed(points []NamedPoint, seeds []uint64, jobs []harn
 		np.Seed = seeds[t%len(seeds)]
 		c := Cell{Point: np, Scheduler: jobs[j].Label}
 		var err error
-		c.Outcome, err = harness.RunJob(&traces[t].Catalogue, traces[t].Requests, jobs[j], opt)
+		c.Outcome, err = prepared[t].RunJob(jobs[j], opt)
 		if err != nil {
 			c.Err = fmt.Errorf("%s, %s, seed %d: %w", s.ID(), np.Name, np.Seed, err)
 		}
