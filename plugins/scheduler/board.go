@@ -168,6 +168,7 @@ func (b *Board) Admit(id TaskID) {
 	v.done = append(v.done, 0)
 	v.total = append(v.total, int32(len(s.Latency)))
 	v.arrival = append(v.arrival, s.Arrival)
+	v.nextReal = append(v.nextReal, s.Latency[0])
 	v.cols.Deadline = append(v.cols.Deadline, s.Deadline)
 	v.cols.Priority = append(v.cols.Priority, s.Priority)
 	v.cols.LastExec = append(v.cols.LastExec, s.Arrival)
@@ -210,7 +211,7 @@ func (b *Board) Complete(id TaskID, end float64) bool {
 // would otherwise look the task up twice.
 func (b *Board) RunLayer(id TaskID, start float64) (end float64, finished bool) {
 	i := int(b.slotOf[id])
-	end = start + b.v.specs[id].Latency[b.v.done[i]]
+	end = start + b.v.nextReal[i]
 	return end, b.complete(id, i, end)
 }
 
@@ -237,6 +238,7 @@ func (b *Board) complete(id TaskID, i int, end float64) bool {
 	if !fin {
 		v.cols.NextFam[i] = row.family
 		v.cols.NextVar[i] = row.variant
+		v.nextReal[i] = s.Latency[d]
 	}
 	// Fields are stored one by one into the slice: building the struct on
 	// the stack and copying it made the copy's wide loads wait on the
@@ -268,6 +270,7 @@ func (b *Board) remove(i int) {
 	v.done = del(v.done, i)
 	v.total = del(v.total, i)
 	v.arrival = del(v.arrival, i)
+	v.nextReal = del(v.nextReal, i)
 	v.cols.Deadline = del(v.cols.Deadline, i)
 	v.cols.Priority = del(v.cols.Priority, i)
 	v.cols.LastExec = del(v.cols.LastExec, i)

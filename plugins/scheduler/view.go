@@ -34,6 +34,11 @@ type View struct {
 	total []int32 // layers in the model
 
 	arrival []float64
+	// nextReal is the real latency of each slot's next layer, kept by the
+	// Board so running a layer reads one hot array instead of chasing the
+	// task's spec to its sample. It is simulator state: no policy sees it
+	// (an oracle reads real latencies through OracleView).
+	nextReal []float64
 	// cols holds the per-slot quantities that scoring policies read, in
 	// the layout package columns gives them direct access to: absolute
 	// deadline, priority, last_exec (the arrival before the first layer),
