@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -42,5 +43,26 @@ func BenchmarkReplayAll(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkReplayAllProcess is the 3,000-request replay of
+// BenchmarkReplayAll as a whole process, which is what the speed target
+// is about: the sparsebench binary (built once, as `go build` builds it)
+// starts, reads the trace, runs all twelve policies, prints and exits —
+// `time sparsebench run --trace FILE` without the shell.
+func BenchmarkReplayAllProcess(b *testing.B) {
+	bin := filepath.Join(b.TempDir(), "sparsebench")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	path := writeBenchTrace(b, 3000, 0.95)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		cmd := exec.Command(bin, "run", "--trace", path, "--format", "csv")
+		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+		if err := cmd.Run(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
