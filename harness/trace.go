@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	fastjson "github.com/goccy/go-json"
+
+	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
 // TraceFormat is the format tag of the trace files this version reads and
@@ -131,7 +133,7 @@ func ParseTrace(name string, data []byte) (*Trace, error) {
 		model := Model{Name: *m.Name, Family: *m.Family, Samples: make([]Sample, len(m.Samples))}
 		for k, s := range m.Samples {
 			sp := elemPath{"samples", k}
-			if err := checkVector(s.Latency, n, 0, math.Inf(1), true); err != nil {
+			if err := checkVector(s.Latency, n, 0, scheduler.MaxLatency, true); err != nil {
 				return nil, fail(p.at("."+sp.at(".latency_s"+err.at)), "%s", err.msg)
 			}
 			if err := checkVector(s.Sparsity, n, 0, 1, false); err != nil {
@@ -148,8 +150,8 @@ func ParseTrace(name string, data []byte) (*Trace, error) {
 			hi     float64
 			closed bool
 		}{
-			{"avg_latency_s", m.AvgLatency, math.Inf(1), true},
-			{"family_avg_latency_s", m.FamilyAvgLatency, math.Inf(1), true},
+			{"avg_latency_s", m.AvgLatency, scheduler.MaxLatency, true},
+			{"family_avg_latency_s", m.FamilyAvgLatency, scheduler.MaxLatency, true},
 			{"avg_sparsity", m.AvgSparsity, 1, false},
 		} {
 			if err := checkVector(v.xs, n, 0, v.hi, v.closed); err != nil {
@@ -157,14 +159,15 @@ func ParseTrace(name string, data []byte) (*Trace, error) {
 			}
 		}
 		// Static estimates divide scores (idle / iso_est, idle / estimate
-		// of the next layer), so a zero would make them infinite or NaN.
+		// of the next layer): a zero would make them infinite or NaN, and
+		// the numeric domain (scheduler.MinEstimate) keeps them normal.
 		for _, v := range []struct {
 			key string
 			xs  []float64
 		}{{"avg_latency_s", m.AvgLatency}, {"family_avg_latency_s", m.FamilyAvgLatency}} {
 			for l, x := range v.xs {
-				if x == 0 {
-					return nil, fail(p.at(fmt.Sprintf(".%s[%d]", v.key, l)), "0; want a positive estimate (schedulers divide by it)")
+				if x < scheduler.MinEstimate {
+					return nil, fail(p.at(fmt.Sprintf(".%s[%d]", v.key, l)), "%g; want an estimate of at least %g s (schedulers divide by it)", x, scheduler.MinEstimate)
 				}
 			}
 		}
@@ -194,8 +197,8 @@ func ParseTrace(name string, data []byte) (*Trace, error) {
 		if r.Arrival == nil {
 			return nil, fail(p.at(".arrival_s"), "missing; want the arrival time in seconds")
 		}
-		if !(*r.Arrival >= 0) {
-			return nil, fail(p.at(".arrival_s"), "%g; want a number ≥ 0", *r.Arrival)
+		if !(*r.Arrival >= 0 && *r.Arrival <= scheduler.MaxTime) {
+			return nil, fail(p.at(".arrival_s"), "%g; want a number in [0, %g]", *r.Arrival, scheduler.MaxTime)
 		}
 		if *r.Arrival < prev {
 			return nil, fail(p.at(".arrival_s"), "%g is before requests[%d].arrival_s = %g; requests must be sorted by arrival", *r.Arrival, i-1, prev)
@@ -225,6 +228,9 @@ func ParseTrace(name string, data []byte) (*Trace, error) {
 		}
 		if !(*r.Deadline >= *r.Arrival) {
 			return nil, fail(p.at(".deadline_s"), "%g; want an absolute time ≥ arrival_s (%g)", *r.Deadline, *r.Arrival)
+		}
+		if *r.Deadline > scheduler.MaxTime {
+			return nil, fail(p.at(".deadline_s"), "%g; want an absolute time ≤ %g s", *r.Deadline, scheduler.MaxTime)
 		}
 		t.Requests[i] = Request{Arrival: *r.Arrival, Model: m, Sample: *r.Sample, Priority: *r.Priority, Deadline: *r.Deadline}
 	}
@@ -354,7 +360,7 @@ func checkVector(xs []float64, n int, lo, hi float64, closed bool) *vectorError 
 		if !ok {
 			rng := fmt.Sprintf("[%g, %g)", lo, hi)
 			if closed {
-				rng = fmt.Sprintf("a finite number ≥ %g", lo)
+				rng = fmt.Sprintf("a number in [%g, %g]", lo, hi)
 			}
 			return &vectorError{fmt.Sprintf("[%d]", i), fmt.Sprintf("%g; want %s", x, rng)}
 		}

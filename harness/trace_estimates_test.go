@@ -25,7 +25,7 @@ func TestParseTraceZeroEstimate(t *testing.T) {
 		t.Fatal("test setup: edit did not apply")
 	}
 	_, err = ParseTrace("z.json", []byte(bad))
-	want := "z.json: models[0].family_avg_latency_s[1]: 0; want a positive estimate"
+	want := "z.json: models[0].family_avg_latency_s[1]: 0; want an estimate of at least 1e-12 s"
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("err = %v, want it to start with %q", err, want)
 	}

@@ -305,7 +305,7 @@ func TestParseTraceBadInput(t *testing.T) {
 		{"empty samples", []change{set("models[2].samples", []any{})}, "models[2].samples", "at least one sample"},
 		{"missing latencies", []change{drop("models[0].samples[0].latency_s")}, "models[0].samples[0].latency_s", "one latency per layer"},
 		{"missing sparsity", []change{drop("models[0].samples[1].sparsity")}, "models[0].samples[1].sparsity", "0 entries; want 3"},
-		{"negative latency", []change{set("models[0].samples[1].latency_s[2]", -0.1)}, "models[0].samples[1].latency_s[2]", "-0.1; want a finite number ≥ 0"},
+		{"negative latency", []change{set("models[0].samples[1].latency_s[2]", -0.1)}, "models[0].samples[1].latency_s[2]", "-0.1; want a number in [0, 1e+06]"},
 		{"huge latency", []change{set("models[0].samples[1].latency_s[2]", raw("1e999"))}, "models[0].samples[1].latency_s[2]", "1e999"},
 		{"latency not a number", []change{set("models[0].samples[1].latency_s[2]", "fast")}, "models[0].samples[1].latency_s[2]", "number"},
 		{"zero isolated latency", []change{set("models[2].samples[1].latency_s", []any{0, 0})}, "models[2].samples[1].latency_s", "isolated latency is 0"},
@@ -314,7 +314,9 @@ func TestParseTraceBadInput(t *testing.T) {
 		{"negative sparsity", []change{set("models[2].samples[0].sparsity[0]", -0.25)}, "models[2].samples[0].sparsity[0]", "-0.25; want [0, 1)"},
 		{"huge sparsity", []change{set("models[2].samples[0].sparsity[0]", raw("-1e999"))}, "models[2].samples[0].sparsity[0]", "1e999"},
 		{"avg sparsity 1", []change{set("models[1].avg_sparsity[0]", 1)}, "models[1].avg_sparsity[0]", "want [0, 1)"},
-		{"negative avg latency", []change{set("models[1].avg_latency_s[2]", -1)}, "models[1].avg_latency_s[2]", "-1; want a finite number ≥ 0"},
+		{"negative avg latency", []change{set("models[1].avg_latency_s[2]", -1)}, "models[1].avg_latency_s[2]", "-1; want a number in [0, 1e+06]"},
+		{"subnormal family estimate", []change{set("models[1].family_avg_latency_s[0]", 1e-310)}, "models[1].family_avg_latency_s[0]", "1e-310; want an estimate of at least 1e-12 s"},
+		{"layer latency outside the numeric domain", []change{set("models[0].samples[1].latency_s[0]", 2e6)}, "models[0].samples[1].latency_s[0]", "2e+06; want a number in [0, 1e+06]"},
 		{"negative family latency", []change{set("models[0].family_avg_latency_s[0]", -2)}, "models[0].family_avg_latency_s[0]", "-2"},
 		// layer-count mismatches
 		{"sample with more layers", []change{set("models[0].samples[1].latency_s", []any{0.1, 0.1, 0.1, 0.1})}, "models[0].samples[1].latency_s", "4 entries; want 3"},
@@ -334,9 +336,10 @@ func TestParseTraceBadInput(t *testing.T) {
 		{"missing requests", []change{drop("requests")}, "requests", "at least one request"},
 		{"empty requests", []change{set("requests", []any{})}, "requests", "at least one request"},
 		{"missing arrival", []change{drop("requests[17].arrival_s")}, "requests[17].arrival_s", "missing"},
-		{"negative arrival", []change{set("requests[0].arrival_s", -1)}, "requests[0].arrival_s", "-1; want a number ≥ 0"},
+		{"negative arrival", []change{set("requests[0].arrival_s", -1)}, "requests[0].arrival_s", "-1; want a number in [0, 1e+09]"},
 		{"unsorted arrivals", []change{set("requests[17].arrival_s", 1)}, "requests[17].arrival_s", "1 is before requests[16].arrival_s = 4; requests must be sorted by arrival"},
 		{"huge arrival", []change{set("requests[17].arrival_s", raw("1e999"))}, "requests[17].arrival_s", "1e999"},
+		{"arrival outside the numeric domain", []change{set("requests[0].arrival_s", 2e9)}, "requests[0].arrival_s", "2e+09; want a number in [0, 1e+09]"},
 		{"arrival not a number", []change{set("requests[17].arrival_s", "soon")}, "requests[17].arrival_s", "number"},
 		{"missing model", []change{drop("requests[3].model")}, "requests[3].model", "missing"},
 		{"unknown model", []change{set("requests[3].model", "c/v0")}, "requests[3].model", `unknown model "c/v0"`},
@@ -354,6 +357,7 @@ func TestParseTraceBadInput(t *testing.T) {
 		{"deadline before arrival", []change{set("requests[2].deadline_s", 0.25)}, "requests[2].deadline_s", "0.25; want an absolute time ≥ arrival_s (0.5)"},
 		{"negative deadline", []change{set("requests[2].deadline_s", -1)}, "requests[2].deadline_s", "-1"},
 		{"huge deadline", []change{set("requests[2].deadline_s", raw("1e999"))}, "requests[2].deadline_s", "1e999"},
+		{"deadline outside the numeric domain", []change{set("requests[2].deadline_s", 3e9)}, "requests[2].deadline_s", "3e+09; want an absolute time ≤ 1e+09 s"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

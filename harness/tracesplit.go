@@ -2,6 +2,7 @@ package harness
 
 import (
 	"bytes"
+	"encoding/json"
 
 	fastjson "github.com/goccy/go-json"
 )
@@ -74,6 +75,9 @@ func splitTrace(data []byte) *traceSplit {
 	s := &traceSplit{}
 	seen := map[string]bool{}
 	if sc.skipSpace(); sc.eat('}') {
+		if sc.skipSpace(); sc.pos != len(data) {
+			return nil
+		}
 		return s
 	}
 	for {
@@ -86,7 +90,7 @@ func splitTrace(data []byte) *traceSplit {
 		// lets the last of equal keys win; a document that relies on
 		// either is left to the whole-document decoder.
 		for _, c := range key {
-			if c >= 0x80 {
+			if c >= 0x80 || c < 0x20 {
 				return nil
 			}
 		}
@@ -115,6 +119,11 @@ func splitTrace(data []byte) *traceSplit {
 				return nil
 			}
 			v := data[start:sc.pos]
+			if folded != "format" && folded != "preemption_cost_s" && folded != "requests" {
+				if !json.Valid(v) {
+					return nil // let the whole-document decoders report it
+				}
+			}
 			switch folded {
 			case "format", "preemption_cost_s", "requests":
 				if !bytes.Equal(key, []byte(folded)) {
@@ -202,6 +211,9 @@ func (sc *scanner) skipString() bool {
 			return true
 		}
 		sc.pos += 2 // a backslash and the character it escapes
+		if sc.pos >= len(sc.data) {
+			return false
+		}
 	}
 }
 
@@ -230,7 +242,9 @@ func (sc *scanner) skipValue() bool {
 				}
 				continue
 			case '{', '[':
-				depth++
+				if depth++; depth > 1000 {
+					return false
+				}
 			case '}', ']':
 				depth--
 				if depth == 0 {

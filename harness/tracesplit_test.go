@@ -90,6 +90,16 @@ func TestDecodeTraceParallelDeclines(t *testing.T) {
 		{"missing colon", `{"models" []}`},
 		{"bad number in a model", `{"models": [{"slo_base_s": 1.2.3}]}`},
 		{"wrong type in requests", `{"models": [], "requests": [{"sample": "three"}]}`},
+		// Found by review: a backslash as the last byte once read past
+		// the end; unknown members, control bytes in keys, bytes after {}
+		// and deep nesting must be left to the whole-document decoder,
+		// which rejects them.
+		{"truncated after a backslash", `{"format": "sparsebench-trace/1", "models": [{"name": "a\`},
+		{"invalid unknown member", `{"comment": tru, "models": []}`},
+		{"unbalanced unknown member", `{"comment": [}, "models": []}`},
+		{"NUL in a key", "{\"\x00\": 1, \"models\": []}"},
+		{"bytes after an empty object", `{} x`},
+		{"nesting deeper than decoders allow", `{"x": ` + strings.Repeat("[", 2000) + strings.Repeat("]", 2000) + `, "models": []}`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var f traceFile

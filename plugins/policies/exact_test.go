@@ -3,6 +3,7 @@ package policies
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
@@ -168,5 +169,83 @@ func TestDystaPickDoesNotDependOnTheSeed(t *testing.T) {
 	}
 	if ties < 100 {
 		t.Fatalf("only %d states had equal scores; the test needs ties to mean anything", ties)
+	}
+}
+
+// Inside the numeric domain (scheduler.MinEstimate … MaxWeight), the
+// division-free bounds and seeds of SDRM3 and Dysta are exact even at its
+// edges: weights up to 10⁶, estimates from 10⁻¹² to 10⁶ s, times up to
+// 10⁹ s, γ from sparsities a hair below 1. Every seed gives the plain
+// arg-max (arg-min) of the formula.
+func TestScansAreExactAtTheEdgesOfTheDomain(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 5))
+	logUniform := func(lo, hi float64) float64 {
+		return math.Exp(math.Log(lo) + r.Float64()*(math.Log(hi)-math.Log(lo)))
+	}
+	for trial := 0; trial < 4000; trial++ {
+		n := 1 + r.IntN(10)
+		now := logUniform(1e-6, scheduler.MaxTime)
+		weight := []float64{0, logUniform(1e-6, scheduler.MaxWeight), scheduler.MaxWeight}[r.IntN(3)]
+		dl, last, rem, next, iso, gamma := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range dl {
+			last[i] = now * r.Float64()
+			if r.IntN(4) == 0 {
+				last[i] = math.Nextafter(now, 0) // idle of one ulp
+			}
+			dl[i] = math.Min(scheduler.MaxTime, now+logUniform(1e-9, 1e8)*float64(1-2*r.IntN(2)))
+			next[i] = logUniform(scheduler.MinEstimate, scheduler.MaxLatency)
+			rem[i] = next[i] * float64(1+r.IntN(50))
+			iso[i] = rem[i] * float64(1+r.IntN(3))
+			// γ: a mean of (1 − sp)/(1 − avg_sp), sparsities in [0, 1).
+			sp, avg := []float64{0, 0.5, math.Nextafter(1, 0)}[r.IntN(3)], []float64{0, 0.5, math.Nextafter(1, 0)}[r.IntN(3)]
+			gamma[i] = (1 - sp) / (1 - avg)
+		}
+		for _, g := range [][]float64{nil, gamma} {
+			gi := func(i int) float64 {
+				if g == nil {
+					return 1
+				}
+				return g[i]
+			}
+			sdrm, sdrmScore := 0, math.Inf(-1)
+			dys, dysScore := 0, math.Inf(1)
+			for i := range dl {
+				f := float64(weight * ((now - last[i]) / (gi(i) * next[i])))
+				if s := urgency(gi(i)*rem[i], dl[i]-now) + f; s > sdrmScore {
+					sdrm, sdrmScore = i, s
+				}
+				e := gi(i) * rem[i]
+				if s := e + float64(weight*(posPart(dl[i]-now-e)+(now-last[i])/iso[i]/float64(n))); s < dysScore {
+					dys, dysScore = i, s
+				}
+			}
+			for seed := 0; seed < n; seed++ {
+				if got, _ := sdrm3Scan(now, weight, dl, last, rem, next, g, seed); got != sdrm {
+					t.Fatalf("trial %d, sdrm3 (γ %v, α %g), seed %d: slot %d, the arg-max is %d", trial, g != nil, weight, seed, got, sdrm)
+				}
+				if got := dystaScan(now, weight, dl, last, rem, iso, g, seed); got != dys {
+					t.Fatalf("trial %d, dysta (γ %v, β %g), seed %d: slot %d, the arg-min is %d", trial, g != nil, weight, seed, got, dys)
+				}
+			}
+		}
+	}
+}
+
+// Outside the domain a board refuses the tables rather than let a scan's
+// shortcut meet a subnormal or infinite product.
+func TestBoardRefusesTablesOutsideTheDomain(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		fam, vari float64
+		want      string
+	}{
+		{"subnormal estimate", 5e-324, 1, "family_avg_latency_s[0] = 5e-324 s; want an estimate in [1e-12, 1e+06] s"},
+		{"huge estimate", 1, 1e300, "avg_latency_s[0] = 1e+300 s; want an estimate in [1e-12, 1e+06] s"},
+	} {
+		models := []scheduler.ModelTable{mt("a", []float64{c.vari}, []float64{c.fam}, []float64{0})}
+		_, err := scheduler.NewBoard(&scheduler.Tables{Models: models, Requests: 0}, nil, false)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: NewBoard error %v, want one containing %q", c.name, err, c.want)
+		}
 	}
 }

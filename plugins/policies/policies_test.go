@@ -858,16 +858,18 @@ func TestParseSpecErrors(t *testing.T) {
 		{"sdrm3:beta=1", `scheduler "sdrm3:beta=1": sdrm3 has no parameter "beta" (it has: alpha)`},
 		{"prema:beta=1", `scheduler "prema:beta=1": prema has no parameter "beta" (it has: levels)`},
 		{"fcfs:beta=1", `scheduler "fcfs:beta=1": fcfs has no parameter "beta"`},
-		{"dysta:beta=-1", `scheduler "dysta:beta=-1": beta="-1", want a finite number ≥ 0`},
-		{"dysta:beta=NaN", `beta="NaN", want a finite number ≥ 0`},
-		{"dysta:beta=Inf", `beta="Inf", want a finite number ≥ 0`},
-		{"dysta:beta=x", `beta="x", want a finite number ≥ 0`},
-		{"sdrm3:alpha=", `alpha="", want a finite number ≥ 0`},
+		{"dysta:beta=-1", `scheduler "dysta:beta=-1": beta="-1", want a number in [0, 1e+06]`},
+		{"dysta:beta=NaN", `beta="NaN", want a number in [0, 1e+06]`},
+		{"dysta:beta=Inf", `beta="Inf", want a number in [0, 1e+06]`},
+		{"dysta:beta=x", `beta="x", want a number in [0, 1e+06]`},
+		{"sdrm3:alpha=", `alpha="", want a number in [0, 1e+06]`},
+		{"sdrm3:alpha=1e308", `alpha="1e308", want a number in [0, 1e+06]`}, // outside the numeric domain
+		{"prema:levels=1/3/1e7", `levels="1/3/1e7", want numbers in (0, 1e+06] separated by /`},
 		{"prema:levels=3/1", `scheduler "prema:levels=3/1": levels="3/1" must be ascending`},
-		{"prema:levels=0/1", `levels="0/1", want positive numbers separated by /`},
-		{"prema:levels=1/x", `levels="1/x", want positive numbers separated by /`},
-		{"prema:levels=1/Inf", `levels="1/Inf", want positive numbers separated by /`},
-		{"prema:levels=", `levels="", want positive numbers separated by /`},
+		{"prema:levels=0/1", `levels="0/1", want numbers in (0, 1e+06] separated by /`},
+		{"prema:levels=1/x", `levels="1/x", want numbers in (0, 1e+06] separated by /`},
+		{"prema:levels=1/Inf", `levels="1/Inf", want numbers in (0, 1e+06] separated by /`},
+		{"prema:levels=", `levels="", want numbers in (0, 1e+06] separated by /`},
 	}
 	for _, c := range cases {
 		_, err := ParseSpec(c.text)

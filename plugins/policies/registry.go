@@ -6,7 +6,6 @@ package policies
 
 import (
 	"fmt"
-	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -119,8 +118,8 @@ func ParseSpec(text string) (Spec, error) {
 		switch k {
 		case "beta", "alpha":
 			f, err := strconv.ParseFloat(val, 64)
-			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
-				return Spec{}, fmt.Errorf("scheduler %q: %s=%q, want a finite number ≥ 0", text, k, val)
+			if err != nil || !(f >= 0 && f <= scheduler.MaxWeight) {
+				return Spec{}, fmt.Errorf("scheduler %q: %s=%q, want a number in [0, %g]", text, k, val, scheduler.MaxWeight)
 			}
 			if k == "beta" {
 				p.Beta = f
@@ -131,8 +130,8 @@ func ParseSpec(text string) (Spec, error) {
 			var lv []float64
 			for _, s := range strings.Split(val, "/") {
 				f, err := strconv.ParseFloat(s, 64)
-				if err != nil || !(f > 0) || math.IsInf(f, 0) {
-					return Spec{}, fmt.Errorf("scheduler %q: levels=%q, want positive numbers separated by /", text, val)
+				if err != nil || !(f > 0 && f <= scheduler.MaxWeight) {
+					return Spec{}, fmt.Errorf("scheduler %q: levels=%q, want numbers in (0, %g] separated by /", text, val, scheduler.MaxWeight)
 				}
 				lv = append(lv, f)
 			}

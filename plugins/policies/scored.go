@@ -92,16 +92,23 @@ func sdrm3Scan(now, alpha float64, dl, last, rem, next, gamma []float64, seed in
 	best, second = seed, -1
 	bestScore := urgency(g*rem[seed], dl[seed]-now) + float64(alpha*((now-last[seed])/(g*next[seed])))
 	secondScore := math.Inf(-1)
-	// bar is (bestScore − 1)·pruneMargin while bestScore > pruneFloor.
+	skip := seed // scored already
+	if bestScore != bestScore {
+		// A NaN never wins a plain arg-max: scan as one, from slot 0.
+		// (Inside the numeric domain no score is NaN.)
+		best, bestScore, skip = 0, math.Inf(-1), -1
+	}
+	// bar is (bestScore − 1)·pruneMargin while bestScore is finite and
+	// above pruneFloor; otherwise nothing is pruned before its division.
 	bar := math.Inf(-1)
-	if bestScore > pruneFloor {
+	if bestScore > pruneFloor && bestScore <= math.MaxFloat64 {
 		bar = (bestScore - 1) * pruneMargin
 	}
 	for i := 0; i < n; i++ {
 		if gamma != nil {
 			g = gamma[i]
 		}
-		if alpha*(now-last[i]) <= bar*(g*next[i]) || i == best {
+		if alpha*(now-last[i]) <= bar*(g*next[i]) || i == skip {
 			continue
 		}
 		f := float64(alpha * ((now - last[i]) / (g * next[i])))
@@ -112,7 +119,7 @@ func sdrm3Scan(now, alpha float64, dl, last, rem, next, gamma []float64, seed in
 		if score > bestScore || score == bestScore && i < best {
 			second, secondScore = best, bestScore
 			best, bestScore = i, score
-			if bestScore > pruneFloor {
+			if bestScore > pruneFloor && bestScore <= math.MaxFloat64 {
 				bar = (bestScore - 1) * pruneMargin
 			}
 		} else if score > secondScore {
@@ -217,6 +224,11 @@ func dystaScan(now, beta float64, dl, last, rem, iso, gamma []float64, seed int)
 		e = gamma[seed] * e
 	}
 	best, bestScore := seed, e+float64(beta*(posPart(dl[seed]-now-e)+(now-last[seed])/iso[seed]/fn))
+	if bestScore != bestScore {
+		// A NaN never wins a plain arg-min: scan as one, from slot 0.
+		// (Inside the numeric domain no score is NaN.)
+		best, bestScore = 0, math.Inf(1)
+	}
 	if gamma != nil {
 		gamma = gamma[:n]
 		for i := 0; i < n; i++ {

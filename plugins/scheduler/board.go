@@ -83,7 +83,13 @@ func NewBoard(t *Tables, specs []TaskSpec, oracle bool) (*Board, error) {
 		}
 		b.rows = append(b.rows, rows)
 	}
+	if err := checkTables(t); err != nil {
+		return nil, err
+	}
 	for id, s := range specs {
+		if err := checkTimes(TaskID(id), &s); err != nil {
+			return nil, err
+		}
 		if s.Model < 0 || s.Model >= len(t.Models) {
 			return nil, fmt.Errorf("task %d: model %d out of range", id, s.Model)
 		}
@@ -177,9 +183,11 @@ func (b *Board) Admit(id TaskID) {
 	v.cols.RemVar = append(v.cols.RemVar, vr)
 	v.cols.IsoFam = append(v.cols.IsoFam, fam)
 	v.cols.IsoVar = append(v.cols.IsoVar, vr)
-	mt := &v.tables.Models[s.Model]
-	v.cols.NextFam = append(v.cols.NextFam, mt.FamilyAvgLatency[0])
-	v.cols.NextVar = append(v.cols.NextVar, mt.AvgLatency[0])
+	// From the rows copied at NewBoard, like every later layer: a policy
+	// that wrote into the tables it was given cannot skew the board.
+	first := &b.rows[s.Model][0]
+	v.cols.NextFam = append(v.cols.NextFam, first.family)
+	v.cols.NextVar = append(v.cols.NextVar, first.variant)
 	v.cols.Gamma = append(v.cols.Gamma, 1)
 	v.gammaSum = append(v.gammaSum, 0)
 	if o := v.oracle; o != nil {

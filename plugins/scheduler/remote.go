@@ -54,6 +54,9 @@ func (b *Board) AdmitSpec(id TaskID, s TaskSpec) error {
 	if s.Model < 0 || s.Model >= len(b.v.tables.Models) {
 		return fmt.Errorf("task %d: model %d out of range (%d models)", id, s.Model, len(b.v.tables.Models))
 	}
+	if err := checkTimes(id, &s); err != nil {
+		return err
+	}
 	n := b.v.tables.Models[s.Model].Layers()
 	if b.v.oracle != nil {
 		if len(s.Latency) != n || len(s.Sparsity) != n {
