@@ -182,8 +182,8 @@ func ParseTrace(name string, data []byte) (*Trace, error) {
 		t.Catalogue.Models = append(t.Catalogue.Models, model)
 	}
 	if c := f.PreemptionCost; c != nil {
-		if !(*c >= 0) || math.IsInf(*c, 0) {
-			return nil, fail("preemption_cost_s", "%g; want seconds ≥ 0", *c)
+		if !(*c >= 0 && *c <= scheduler.MaxLatency) {
+			return nil, fail("preemption_cost_s", "%g; want seconds in [0, %g]", *c, scheduler.MaxLatency)
 		}
 		t.PreemptionCost = *c
 	}

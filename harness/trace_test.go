@@ -329,6 +329,8 @@ func TestParseTraceBadInput(t *testing.T) {
 			"models[1].samples[0].latency_s", `2 layers, but family "a" has 3`},
 		// SLO base
 		{"missing slo base", []change{drop("models[2].slo_base_s")}, "models[2].slo_base_s", "missing"},
+		{"preemption cost outside the numeric domain", []change{set("preemption_cost_s", 2e6)}, "preemption_cost_s", "2e+06; want seconds in [0, 1e+06]"},
+		{"negative preemption cost", []change{set("preemption_cost_s", -1)}, "preemption_cost_s", "-1; want seconds in [0, 1e+06]"},
 		{"zero slo base", []change{set("models[2].slo_base_s", 0)}, "models[2].slo_base_s", "want a finite number > 0"},
 		{"negative slo base", []change{set("models[2].slo_base_s", -0.5)}, "models[2].slo_base_s", "-0.5; want a finite number > 0"},
 		{"huge slo base", []change{set("models[2].slo_base_s", raw("1e999"))}, "models[2].slo_base_s", "1e999"},

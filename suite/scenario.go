@@ -23,6 +23,7 @@ import (
 
 	"github.com/sparsebench/sparsebench/hardware"
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
 // SchemaVersion is the scenario format this code reads.
@@ -489,8 +490,8 @@ func (v *validator) check() {
 			v.addKey(fmt.Sprintf("priorities[%d]", i), "%d; want > 0", p)
 		}
 	}
-	if !(s.PreemptionCost >= 0) || math.IsInf(s.PreemptionCost, 0) {
-		v.addKey("preemption_cost_s", "%g; want seconds ≥ 0", s.PreemptionCost)
+	if !(s.PreemptionCost >= 0 && s.PreemptionCost <= scheduler.MaxLatency) {
+		v.addKey("preemption_cost_s", "%g; want seconds in [0, %g]", s.PreemptionCost, scheduler.MaxLatency)
 	}
 	if len(s.Seeds) == 0 {
 		v.addKey("seeds", "missing; want a list of run seeds")

@@ -273,6 +273,15 @@ accelerator = "eyeriss-v2"`)
 			},
 		},
 		{
+			name: "preemption cost outside the numeric domain",
+			text: func() string {
+				return replaceAfter(t, mvp, "", 0, "preemption_cost_s = 0.0", "preemption_cost_s = 2e6")
+			},
+			wants: func(s string) []want {
+				return []want{{"preemption_cost_s", lineOf(t, s, "preemption_cost_s = 2e6"), "want seconds in [0, 1e+06]"}}
+			},
+		},
+		{
 			name: "default rate zero",
 			text: func() string { return replaceAfter(t, mvp, "[arrivals]", 0, "rate = 3.0", "rate = 0.0") },
 			wants: func(s string) []want {

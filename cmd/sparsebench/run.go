@@ -10,6 +10,7 @@ import (
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/policies"
+	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
 const runUsage = `sparsebench run (--scenario ID | --trace FILE | --lut-csv DIR --rate R) [--scheduler LIST|all] [--seeds N] [--rate R] [--slo-mult M] [--requests N] [--format table|json|csv]`
@@ -64,8 +65,8 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if err := checkFormat(f.format); err != nil {
 		return err
 	}
-	if f.preemptionCost < 0 {
-		return usageErr(fmt.Errorf("--preemption-cost %g: want seconds ≥ 0", f.preemptionCost))
+	if !(f.preemptionCost >= 0 && f.preemptionCost <= scheduler.MaxLatency) {
+		return usageErr(fmt.Errorf("--preemption-cost %g: want seconds in [0, %g]", f.preemptionCost, scheduler.MaxLatency))
 	}
 	var specs []policies.Spec
 	if f.schedulers != "" {
