@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/sparsebench/sparsebench/plugins/policies"
+	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
 const schedulersUsage = `sparsebench schedulers`
@@ -30,6 +31,7 @@ func runSchedulers(args []string, stdout, stderr io.Writer) error {
 	}
 	tw.Flush()
 	fmt.Fprintln(&buf, "\nSet parameters as NAME:key=value, e.g. dysta:beta=0.02, sdrm3:alpha=2, prema:levels=1/3/9.")
+	fmt.Fprintf(&buf, "beta and alpha take numbers in [0, %g], levels ascending numbers in (0, %g].\n", scheduler.MaxWeight, scheduler.MaxWeight)
 	_, err := stdout.Write(buf.Bytes())
 	return err
 }
