@@ -210,15 +210,6 @@ func RunAll(cat *Catalogue, reqs []Request, jobs []Job, opt Options, workers int
 	return outs, errs
 }
 
-// RunJob runs one job on the requests: Prepare, then Prepared.RunJob.
-func RunJob(cat *Catalogue, reqs []Request, job Job, opt Options) (*Outcome, error) {
-	p, err := Prepare(cat, reqs)
-	if err != nil {
-		return nil, err
-	}
-	return p.RunJob(job, opt)
-}
-
 // RunJob builds the job's scheduler, runs it, and closes it afterwards when
 // it can be closed (an out-of-process plugin, whose process must end).
 func (p *Prepared) RunJob(job Job, opt Options) (*Outcome, error) {

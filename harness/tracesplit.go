@@ -14,8 +14,9 @@ import (
 // scan (strings, brackets and commas only) finds where each model and the
 // request list begin and end, and goccy/go-json decodes the pieces on all
 // CPUs. The scan accepts only plainly shaped documents; anything unusual
-// (duplicate or differently cased keys, escapes in keys, null models)
-// makes decodeTraceParallel report false, and the caller decodes the whole
+// (duplicate or differently cased keys, escapes or control bytes in keys,
+// null models, malformed unknown members, very deep nesting) makes
+// decodeTraceParallel report false, and the caller decodes the whole
 // document in one piece as before. Either way the result is the same.
 
 // decodeTraceParallel decodes data into f; it reports false, leaving f in
@@ -104,9 +105,10 @@ func splitTrace(data []byte) *traceSplit {
 		}
 		sc.skipSpace()
 		start := sc.pos
+		var dst *[]byte
 		switch folded {
 		case "models":
-			if string(key) != "models" {
+			if string(key) != folded {
 				return nil
 			}
 			elems, ok := sc.arrayElements()
@@ -114,30 +116,24 @@ func splitTrace(data []byte) *traceSplit {
 				return nil
 			}
 			s.models = elems
+		case "format":
+			dst = &s.format
+		case "preemption_cost_s":
+			dst = &s.preemption
+		case "requests":
+			dst = &s.requests
 		default:
-			if !sc.skipValue() {
+			// The decoders ignore an unknown member but reject it when it
+			// is malformed; so must this.
+			if !sc.skipValue() || !json.Valid(sc.data[start:sc.pos]) {
 				return nil
 			}
-			v := data[start:sc.pos]
-			if folded != "format" && folded != "preemption_cost_s" && folded != "requests" {
-				if !json.Valid(v) {
-					return nil // let the whole-document decoders report it
-				}
+		}
+		if dst != nil {
+			if string(key) != folded || !sc.skipValue() {
+				return nil
 			}
-			switch folded {
-			case "format", "preemption_cost_s", "requests":
-				if !bytes.Equal(key, []byte(folded)) {
-					return nil
-				}
-			}
-			switch folded {
-			case "format":
-				s.format = v
-			case "preemption_cost_s":
-				s.preemption = v
-			case "requests":
-				s.requests = v
-			}
+			*dst = data[start:sc.pos]
 		}
 		sc.skipSpace()
 		if sc.eat(',') {

@@ -178,14 +178,13 @@ func (b *Board) Admit(id TaskID) {
 	v.cols.Deadline = append(v.cols.Deadline, s.Deadline)
 	v.cols.Priority = append(v.cols.Priority, s.Priority)
 	v.cols.LastExec = append(v.cols.LastExec, s.Arrival)
-	fam, vr := b.rows[s.Model][0].sufFamily, b.rows[s.Model][0].sufVar
-	v.cols.RemFamily = append(v.cols.RemFamily, fam)
-	v.cols.RemVar = append(v.cols.RemVar, vr)
-	v.cols.IsoFam = append(v.cols.IsoFam, fam)
-	v.cols.IsoVar = append(v.cols.IsoVar, vr)
 	// From the rows copied at NewBoard, like every later layer: a policy
 	// that wrote into the tables it was given cannot skew the board.
 	first := &b.rows[s.Model][0]
+	v.cols.RemFamily = append(v.cols.RemFamily, first.sufFamily)
+	v.cols.RemVar = append(v.cols.RemVar, first.sufVar)
+	v.cols.IsoFam = append(v.cols.IsoFam, first.sufFamily)
+	v.cols.IsoVar = append(v.cols.IsoVar, first.sufVar)
 	v.cols.NextFam = append(v.cols.NextFam, first.family)
 	v.cols.NextVar = append(v.cols.NextVar, first.variant)
 	v.cols.Gamma = append(v.cols.Gamma, 1)
