@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
 // BuildOptions tune BuildCatalogue; the zero value uses the built-in zoo,
@@ -20,7 +21,7 @@ type BuildOptions struct {
 	SeqLen int
 	// Accelerators are tried in order; a family runs on the first one that
 	// supports all its layer kinds. Nil means eyeriss-v2 then sanger.
-	Accelerators []Accelerator
+	Accelerators []accelerator.Accelerator
 }
 
 // BuildCatalogue generates the catalogue of a scenario: for each variant,
@@ -57,7 +58,7 @@ func BuildCatalogue(variants []Variant, samples int, seed uint64, opts BuildOpti
 		}
 	}
 	cat := &harness.Catalogue{Models: make([]harness.Model, 0, len(variants))}
-	var items []Item
+	var items []accelerator.Item
 	var lat []float64
 	var draw Draw
 	for vi, v := range variants {
@@ -82,7 +83,7 @@ func BuildCatalogue(variants []Variant, samples int, seed uint64, opts BuildOpti
 		if err != nil {
 			return nil, fail(err)
 		}
-		if fam.IsAttention() && pat.Kind != Dense {
+		if fam.IsAttention() && pat.Kind != accelerator.Dense {
 			return nil, fail(fmt.Errorf("attention family %s has dense weights (one variant, %s/dense); pattern %s does not apply", fam.Name, fam.Name, pat))
 		}
 		acc, err := pickAccelerator(fam, accs)
@@ -101,7 +102,7 @@ func BuildCatalogue(variants []Variant, samples int, seed uint64, opts BuildOpti
 		n := len(fam.Layers)
 		total := samples * n
 		if cap(items) < total {
-			items = make([]Item, total)
+			items = make([]accelerator.Item, total)
 			lat = make([]float64, total)
 		}
 		items, lat = items[:total], lat[:total]
@@ -111,7 +112,7 @@ func BuildCatalogue(variants []Variant, samples int, seed uint64, opts BuildOpti
 			gen.Next(&draw)
 			for i := range fam.Layers {
 				it := &items[k*n+i]
-				*it = Item{Layer: fam.Layers[i], Pattern: pat, WeightDensity: wd, ActDensity: 1 - draw.Sparsity[i]}
+				*it = accelerator.Item{Layer: fam.Layers[i], Pattern: pat, WeightDensity: wd, ActDensity: 1 - draw.Sparsity[i]}
 				if draw.LoadBalance != nil {
 					it.LoadBalance = draw.LoadBalance[i]
 				}
@@ -140,7 +141,7 @@ func BuildCatalogue(variants []Variant, samples int, seed uint64, opts BuildOpti
 
 // pickAccelerator returns the first accelerator that runs every layer of
 // the family, or an error naming the first layer that stops it.
-func pickAccelerator(fam *Family, accs []Accelerator) (Accelerator, error) {
+func pickAccelerator(fam *Family, accs []accelerator.Accelerator) (accelerator.Accelerator, error) {
 	if len(accs) == 0 {
 		return nil, fmt.Errorf("family %s: no accelerator given", fam.Name)
 	}
@@ -152,7 +153,7 @@ func pickAccelerator(fam *Family, accs []Accelerator) (Accelerator, error) {
 	for ai, a := range accs {
 		ok := true
 		for i := range fam.Layers {
-			if !Supports(a, fam.Layers[i].Kind) {
+			if !accelerator.Supports(a, fam.Layers[i].Kind) {
 				if ai == 0 {
 					blocker = i
 				}
@@ -167,7 +168,7 @@ func pickAccelerator(fam *Family, accs []Accelerator) (Accelerator, error) {
 	for i := range fam.Layers {
 		runnable := false
 		for _, a := range accs {
-			runnable = runnable || Supports(a, fam.Layers[i].Kind)
+			runnable = runnable || accelerator.Supports(a, fam.Layers[i].Kind)
 		}
 		if !runnable {
 			blocker = i
@@ -175,5 +176,5 @@ func pickAccelerator(fam *Family, accs []Accelerator) (Accelerator, error) {
 		}
 	}
 	l := &fam.Layers[blocker]
-	return nil, fmt.Errorf("%s%s layers cannot run on %s", l.where(), l.Kind, strings.Join(names, " or "))
+	return nil, fmt.Errorf("%s%s layers cannot run on %s", l.Where(), l.Kind, strings.Join(names, " or "))
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
 // benchVariants is every variant of the built-in scenario families: the four
@@ -63,15 +65,15 @@ func TestBuildCatalogue(t *testing.T) {
 		pat, _ := v.pattern()
 		for k, s := range m.Samples[:3] {
 			for i, l := range fam.Layers {
-				it := Item{Layer: l, Pattern: pat, WeightDensity: 1 - v.WeightSparsity, ActDensity: 1 - s.Sparsity[i]}
-				var acc Accelerator = eyeriss
+				it := accelerator.Item{Layer: l, Pattern: pat, WeightDensity: 1 - v.WeightSparsity, ActDensity: 1 - s.Sparsity[i]}
+				var acc accelerator.Accelerator = eyeriss
 				if fam.IsAttention() {
 					acc = sanger
 					// The load balance is not stored; recover it from the
 					// latency and check it is a plausible draw.
 					it.LoadBalance = 1
 					lo := []float64{0}
-					if err := acc.Latencies([]Item{it}, lo); err != nil {
+					if err := acc.Latencies([]accelerator.Item{it}, lo); err != nil {
 						t.Fatal(err)
 					}
 					if s.Latency[i] < lo[0] {
@@ -80,7 +82,7 @@ func TestBuildCatalogue(t *testing.T) {
 					continue
 				}
 				out := []float64{0}
-				if err := acc.Latencies([]Item{it}, out); err != nil {
+				if err := acc.Latencies([]accelerator.Item{it}, out); err != nil {
 					t.Fatal(err)
 				}
 				if out[0] != s.Latency[i] {
@@ -173,7 +175,7 @@ func TestBuildCatalogueErrors(t *testing.T) {
 		{"pruned attention", []Variant{{Family: "bert", Pattern: "unstructured", WeightSparsity: 0.5}}, 10, BuildOptions{}, "attention family bert has dense weights"},
 		{"duplicate", []Variant{{Family: "bert"}, {Family: "bert"}}, 10, BuildOptions{}, "variants[1]: name bert/dense repeats variants[0]"},
 		{"bad params", []Variant{{Family: "vgg16"}}, 10, BuildOptions{Sparsity: map[string]SparsityParams{"vgg16": {Mean: 2}}}, "sparsity parameters of vgg16: mean: must be in [0, 0.99]"},
-		{"wrong accelerator", []Variant{{Family: "bert"}}, 10, BuildOptions{Accelerators: []Accelerator{NewEyerissV2()}}, "hardware/zoo/bert.toml:12: layer encoder.0: attention layers cannot run on eyeriss-v2"},
+		{"wrong accelerator", []Variant{{Family: "bert"}}, 10, BuildOptions{Accelerators: []accelerator.Accelerator{NewEyerissV2()}}, "hardware/zoo/bert.toml:12: layer encoder.0: attention layers cannot run on eyeriss-v2"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -226,13 +228,13 @@ func TestVariantNames(t *testing.T) {
 
 func TestParsePattern(t *testing.T) {
 	for _, spec := range []string{"dense", "unstructured", "filter", "nm-block:2:4", "nm-block:1:1"} {
-		p, err := ParsePattern(spec)
+		p, err := accelerator.ParsePattern(spec)
 		if err != nil || p.String() != spec {
 			t.Errorf("ParsePattern(%q) = %v, %v", spec, p, err)
 		}
 	}
 	for _, spec := range []string{"", "nm", "nm-block:2", "nm-block:a:4", "nm-block:0:4", "nm-block:5:4", "Unstructured"} {
-		if p, err := ParsePattern(spec); err == nil {
+		if p, err := accelerator.ParsePattern(spec); err == nil {
 			t.Errorf("ParsePattern(%q) = %v, want an error", spec, p)
 		}
 	}

@@ -3,6 +3,8 @@ package hardware
 import (
 	"fmt"
 	"math"
+
+	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
 // EyerissV2 is the Eyeriss-V2-like sparse CNN accelerator of REFERENCE §7:
@@ -54,7 +56,9 @@ func (e *EyerissV2) Version() string { return "1" }
 func (e *EyerissV2) ClockHz() float64 { return e.clockHz }
 
 // SupportedKinds implements Accelerator.
-func (e *EyerissV2) SupportedKinds() []LayerKind { return []LayerKind{Conv, FC} }
+func (e *EyerissV2) SupportedKinds() []accelerator.LayerKind {
+	return []accelerator.LayerKind{accelerator.Conv, accelerator.FC}
+}
 
 // PEs is the number of processing elements the cycle count is divided by.
 func (e *EyerissV2) PEs() int {
@@ -62,7 +66,7 @@ func (e *EyerissV2) PEs() int {
 }
 
 // Latencies implements Accelerator.
-func (e *EyerissV2) Latencies(items []Item, out []float64) error {
+func (e *EyerissV2) Latencies(items []accelerator.Item, out []float64) error {
 	if err := checkBatch(e, items, out); err != nil {
 		return err
 	}
@@ -115,7 +119,7 @@ type Breakdown struct {
 }
 
 // Breakdown computes the cycle formula of one item.
-func (e *EyerissV2) Breakdown(it Item) (Breakdown, error) {
+func (e *EyerissV2) Breakdown(it accelerator.Item) (Breakdown, error) {
 	return e.breakdown(0, &it)
 }
 
@@ -132,10 +136,10 @@ type convShape struct {
 	wDensity float64 // density of the products' weight operand
 }
 
-func (e *EyerissV2) breakdown(i int, it *Item) (Breakdown, error) {
+func (e *EyerissV2) breakdown(i int, it *accelerator.Item) (Breakdown, error) {
 	var b Breakdown
 	l := &it.Layer
-	if l.Kind != Conv && l.Kind != FC {
+	if l.Kind != accelerator.Conv && l.Kind != accelerator.FC {
 		if err := l.Validate(); err != nil {
 			return b, fmt.Errorf("%s: item %d: %w", e.Name(), i, err)
 		}
@@ -216,12 +220,12 @@ func (e *EyerissV2) breakdown(i int, it *Item) (Breakdown, error) {
 //
 // Pruning does not propagate to the next layer's input channels
 // (REFERENCE prunes each layer's M only).
-func (e *EyerissV2) shape(it *Item) convShape {
+func (e *EyerissV2) shape(it *accelerator.Item) convShape {
 	l := &it.Layer
-	if l.Kind == FC {
+	if l.Kind == accelerator.FC {
 		// An FC layer is a 1×1 convolution on a 1×1 map.
 		sh := convShape{cin: l.C, cActive: l.C, cPerOut: l.C, mg: l.M, mTotal: l.M, h: 1, w: 1, r: 1, s: 1, wDensity: it.WeightDensity}
-		if it.Pattern.Kind == Filter {
+		if it.Pattern.Kind == accelerator.Filter {
 			sh.mg = keep(it.WeightDensity, l.M)
 			sh.mTotal, sh.wDensity = sh.mg, 1
 		}
@@ -232,7 +236,7 @@ func (e *EyerissV2) shape(it *Item) convShape {
 		cin: l.C, cActive: l.C, cPerOut: l.C / g, mg: l.M / g, mTotal: l.M,
 		h: l.H, w: l.W, r: l.R, s: l.S, wDensity: it.WeightDensity,
 	}
-	if it.Pattern.Kind != Filter {
+	if it.Pattern.Kind != accelerator.Filter {
 		return sh
 	}
 	sh.wDensity = 1

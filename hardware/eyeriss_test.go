@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
 // TestEyerissKnownAnswers checks every term of the cycle formula on layers
@@ -13,7 +15,7 @@ import (
 func TestEyerissKnownAnswers(t *testing.T) {
 	tests := []struct {
 		name string
-		item Item
+		item accelerator.Item
 		want Breakdown
 	}{
 		{
@@ -31,8 +33,8 @@ func TestEyerissKnownAnswers(t *testing.T) {
 			// Wc = 2·M1·S1·M2·S2 · 31.93359375 = 6 · 31.93359375 = 191.6015625.
 			// cycles = ⌊(3200 + 96 + 191.6015625)/192⌋ = ⌊18.16⌋ = 18 → 90 ns.
 			name: "conv 3x3",
-			item: Item{Layer: Layer{Name: "c", Kind: Conv, C: 8, M: 4, H: 4, W: 4, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1},
-				Pattern: Pattern{Kind: Unstructured}, WeightDensity: 0.5, ActDensity: 0.5},
+			item: accelerator.Item{Layer: accelerator.Layer{Name: "c", Kind: accelerator.Conv, C: 8, M: 4, H: 4, W: 4, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1},
+				Pattern: accelerator.Pattern{Kind: accelerator.Unstructured}, WeightDensity: 0.5, ActDensity: 0.5},
 			want: Breakdown{
 				Mapping:   Mapping{C0: 4, F0: 4, M0: 4, C1: 2, F1: 1, S1: 3, M1: 1, M2: 1, F2: 1, C2: 1, S2: 1, E: 4},
 				ValidMACs: 800, ActChecks: 96, NonEmptyColumns: 31.93359375, WeightChecks: 191.6015625,
@@ -51,8 +53,8 @@ func TestEyerissKnownAnswers(t *testing.T) {
 			// Wc = 2·M1·S1·M2·S2 · 15.999755859375 = 8 · 15.999755859375 = 127.998046875.
 			// cycles = ⌊(25600 + 64 + 127.998046875)/192⌋ = ⌊134.33⌋ = 134.
 			name: "fc",
-			item: Item{Layer: Layer{Name: "f", Kind: FC, C: 256, M: 100},
-				Pattern: Pattern{Kind: NMBlock, N: 1, M: 2}, WeightDensity: 0.5, ActDensity: 0.5},
+			item: accelerator.Item{Layer: accelerator.Layer{Name: "f", Kind: accelerator.FC, C: 256, M: 100},
+				Pattern: accelerator.Pattern{Kind: accelerator.NMBlock, N: 1, M: 2}, WeightDensity: 0.5, ActDensity: 0.5},
 			want: Breakdown{
 				Mapping:   Mapping{C0: 16, F0: 1, M0: 32, C1: 8, F1: 1, S1: 1, M1: 2, M2: 2, F2: 1, C2: 2, S2: 1, E: 1},
 				ValidMACs: 6400, ActChecks: 64, NonEmptyColumns: 15.999755859375, WeightChecks: 127.998046875,
@@ -74,8 +76,8 @@ func TestEyerissKnownAnswers(t *testing.T) {
 			// d_act = 1, so each group's 2 rows × 2 columns are non-empty: 8.
 			// Wc = 2·1·3·1·1·8 = 48. cycles = ⌊(384 + 36 + 48)/192⌋ = ⌊2.44⌋ = 2.
 			name: "depthwise filter-pruned",
-			item: Item{Layer: Layer{Name: "dw", Kind: Conv, C: 12, M: 12, H: 2, W: 2, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 12},
-				Pattern: Pattern{Kind: Filter}, WeightDensity: 0.5, ActDensity: 1},
+			item: accelerator.Item{Layer: accelerator.Layer{Name: "dw", Kind: accelerator.Conv, C: 12, M: 12, H: 2, W: 2, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 12},
+				Pattern: accelerator.Pattern{Kind: accelerator.Filter}, WeightDensity: 0.5, ActDensity: 1},
 			want: Breakdown{
 				Mapping:   Mapping{C0: 4, F0: 2, M0: 1, C1: 3, F1: 1, S1: 3, M1: 1, M2: 1, F2: 1, C2: 1, S2: 1, E: 2},
 				ValidMACs: 96, ActChecks: 36, NonEmptyColumns: 8, WeightChecks: 48,
@@ -101,8 +103,8 @@ func TestEyerissKnownAnswers(t *testing.T) {
 			// cycles = ⌊(371712 + 576 + 1151.91966)/192⌋ = ⌊373439.92/192⌋
 			//        = ⌊1944.9996⌋ = 1944 (1945 if every column were non-empty).
 			name: "first layer",
-			item: Item{Layer: Layer{Name: "conv1", Kind: Conv, C: 3, M: 64, H: 8, W: 8, R: 7, S: 7, Stride: 2, Pad: 3, Groups: 1},
-				Pattern: Pattern{Kind: Filter}, WeightDensity: 0.5, ActDensity: 0.5},
+			item: accelerator.Item{Layer: accelerator.Layer{Name: "conv1", Kind: accelerator.Conv, C: 3, M: 64, H: 8, W: 8, R: 7, S: 7, Stride: 2, Pad: 3, Groups: 1},
+				Pattern: accelerator.Pattern{Kind: accelerator.Filter}, WeightDensity: 0.5, ActDensity: 0.5},
 			want: Breakdown{
 				Mapping:         Mapping{C0: 3, F0: 8, M0: 32, C1: 1, F1: 1, S1: 3, M1: 1, M2: 1, F2: 1, C2: 1, S2: 3, E: 8},
 				ValidMACs:       92928,
@@ -126,7 +128,7 @@ func TestEyerissKnownAnswers(t *testing.T) {
 				t.Errorf("breakdown (-want +got):\n%s", d)
 			}
 			out := []float64{0}
-			if err := e.Latencies([]Item{tc.item}, out); err != nil {
+			if err := e.Latencies([]accelerator.Item{tc.item}, out); err != nil {
 				t.Fatal(err)
 			}
 			if out[0] != got.Latency {
@@ -153,9 +155,9 @@ func TestEyerissReferenceMagnitudes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		items := make([]Item, len(fam.Layers))
+		items := make([]accelerator.Item, len(fam.Layers))
 		for i, l := range fam.Layers {
-			items[i] = Item{Layer: l, Pattern: Pattern{Kind: Unstructured}, WeightDensity: 0.8, ActDensity: 0.5}
+			items[i] = accelerator.Item{Layer: l, Pattern: accelerator.Pattern{Kind: accelerator.Unstructured}, WeightDensity: 0.8, ActDensity: 0.5}
 		}
 		lat := make([]float64, len(items))
 		if err := e.Latencies(items, lat); err != nil {
@@ -185,8 +187,8 @@ func TestEyerissReferenceMagnitudes(t *testing.T) {
 // almost no activations the MAC term vanishes but A remains.
 func TestEyerissSparseFloor(t *testing.T) {
 	e := NewEyerissV2()
-	l := Layer{Name: "c", Kind: Conv, C: 64, M: 64, H: 56, W: 56, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}
-	b, err := e.Breakdown(Item{Layer: l, Pattern: Pattern{Kind: Unstructured}, WeightDensity: 0.01, ActDensity: 0.01})
+	l := accelerator.Layer{Name: "c", Kind: accelerator.Conv, C: 64, M: 64, H: 56, W: 56, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}
+	b, err := e.Breakdown(accelerator.Item{Layer: l, Pattern: accelerator.Pattern{Kind: accelerator.Unstructured}, WeightDensity: 0.01, ActDensity: 0.01})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,44 +199,53 @@ func TestEyerissSparseFloor(t *testing.T) {
 
 func TestEyerissErrors(t *testing.T) {
 	e := NewEyerissV2()
-	conv := Layer{Name: "c", Kind: Conv, C: 16, M: 16, H: 8, W: 8, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1, Source: "z.toml:7"}
-	dense := Pattern{Kind: Dense}
-	with := func(f func(*Item)) Item {
-		it := Item{Layer: conv, Pattern: dense, WeightDensity: 1, ActDensity: 0.5}
+	conv := accelerator.Layer{Name: "c", Kind: accelerator.Conv, C: 16, M: 16, H: 8, W: 8, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1, Source: "z.toml:7"}
+	dense := accelerator.Pattern{Kind: accelerator.Dense}
+	with := func(f func(*accelerator.Item)) accelerator.Item {
+		it := accelerator.Item{Layer: conv, Pattern: dense, WeightDensity: 1, ActDensity: 0.5}
 		f(&it)
 		return it
 	}
 	tests := []struct {
 		name string
-		item Item
+		item accelerator.Item
 		want string
 	}{
-		{"attention", with(func(it *Item) {
-			it.Layer = Layer{Name: "a", Kind: Attention, SeqLen: 8, Width: 8, Heads: 1, Source: "z.toml:9"}
+		{"attention", with(func(it *accelerator.Item) {
+			it.Layer = accelerator.Layer{Name: "a", Kind: accelerator.Attention, SeqLen: 8, Width: 8, Heads: 1, Source: "z.toml:9"}
 		}), "z.toml:9: layer a: attention layers are not supported"},
-		{"zero act density", with(func(it *Item) { it.ActDensity = 0 }), "activation density must be in (0, 1], got 0"},
-		{"act density > 1", with(func(it *Item) { it.ActDensity = 1.5 }), "activation density must be in (0, 1], got 1.5"},
-		{"NaN act density", with(func(it *Item) { it.ActDensity = math.NaN() }), "activation density must be in (0, 1], got NaN"},
-		{"zero weight density", with(func(it *Item) { it.Pattern = Pattern{Kind: Unstructured}; it.WeightDensity = 0 }), "weight density must be in (0, 1], got 0"},
-		{"dense below 1", with(func(it *Item) { it.WeightDensity = 0.5 }), "pattern dense has weight density 1"},
-		{"N:M too dense", with(func(it *Item) { it.Pattern = Pattern{Kind: NMBlock, N: 2, M: 4}; it.WeightDensity = 0.8 }), "must be ≤ 0.5"},
-		{"bad N:M", with(func(it *Item) { it.Pattern = Pattern{Kind: NMBlock, N: 5, M: 4}; it.WeightDensity = 0.5 }), "want 1 ≤ N ≤ M"},
-		{"zero channels", with(func(it *Item) { it.Layer.C = 0 }), "z.toml:7: layer c: c must be > 0, got 0"},
-		{"negative size", with(func(it *Item) { it.Layer.H = -3 }), "z.toml:7: layer c: h must be > 0, got -3"},
-		{"groups", with(func(it *Item) { it.Layer.Groups = 3 }), "groups 3 must divide c 16 and m 16"},
-		{"kernel taller than scratchpad", with(func(it *Item) { it.Layer.R, it.Layer.H = 17, 20 }), "kernel height 17 exceeds the 16-entry activation scratchpad"},
+		{"zero act density", with(func(it *accelerator.Item) { it.ActDensity = 0 }), "activation density must be in (0, 1], got 0"},
+		{"act density > 1", with(func(it *accelerator.Item) { it.ActDensity = 1.5 }), "activation density must be in (0, 1], got 1.5"},
+		{"NaN act density", with(func(it *accelerator.Item) { it.ActDensity = math.NaN() }), "activation density must be in (0, 1], got NaN"},
+		{"zero weight density", with(func(it *accelerator.Item) {
+			it.Pattern = accelerator.Pattern{Kind: accelerator.Unstructured}
+			it.WeightDensity = 0
+		}), "weight density must be in (0, 1], got 0"},
+		{"dense below 1", with(func(it *accelerator.Item) { it.WeightDensity = 0.5 }), "pattern dense has weight density 1"},
+		{"N:M too dense", with(func(it *accelerator.Item) {
+			it.Pattern = accelerator.Pattern{Kind: accelerator.NMBlock, N: 2, M: 4}
+			it.WeightDensity = 0.8
+		}), "must be ≤ 0.5"},
+		{"bad N:M", with(func(it *accelerator.Item) {
+			it.Pattern = accelerator.Pattern{Kind: accelerator.NMBlock, N: 5, M: 4}
+			it.WeightDensity = 0.5
+		}), "want 1 ≤ N ≤ M"},
+		{"zero channels", with(func(it *accelerator.Item) { it.Layer.C = 0 }), "z.toml:7: layer c: c must be > 0, got 0"},
+		{"negative size", with(func(it *accelerator.Item) { it.Layer.H = -3 }), "z.toml:7: layer c: h must be > 0, got -3"},
+		{"groups", with(func(it *accelerator.Item) { it.Layer.Groups = 3 }), "groups 3 must divide c 16 and m 16"},
+		{"kernel taller than scratchpad", with(func(it *accelerator.Item) { it.Layer.R, it.Layer.H = 17, 20 }), "kernel height 17 exceeds the 16-entry activation scratchpad"},
 		// 1001 rows × 3 × C0=4 × 8 bits = 96096 bits > 96000.
-		{"global buffer", with(func(it *Item) { it.Layer.H, it.Layer.W = 1001, 8 }), "z.toml:7: layer c: one activation column of 1001 rows × 3 kernel rows × 4 channels (96096 bits) does not fit"},
+		{"global buffer", with(func(it *accelerator.Item) { it.Layer.H, it.Layer.W = 1001, 8 }), "z.toml:7: layer c: one activation column of 1001 rows × 3 kernel rows × 4 channels (96096 bits) does not fit"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := e.Latencies([]Item{tc.item}, make([]float64, 1))
+			err := e.Latencies([]accelerator.Item{tc.item}, make([]float64, 1))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error = %v, want it to contain %q", err, tc.want)
 			}
 		})
 	}
-	if err := e.Latencies(make([]Item, 2), make([]float64, 1)); err == nil {
+	if err := e.Latencies(make([]accelerator.Item, 2), make([]float64, 1)); err == nil {
 		t.Error("mismatched output length accepted")
 	}
 }

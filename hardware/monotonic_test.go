@@ -3,6 +3,8 @@ package hardware
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
 // densityGrid runs from 1 down to 0.01.
@@ -16,8 +18,8 @@ func densityGrid() []float64 {
 
 // monotonicLayers are the zoo's CNN layers plus random shapes, including
 // grouped, depthwise, tiny and first-layer ones.
-func monotonicLayers(t *testing.T) []Layer {
-	var ls []Layer
+func monotonicLayers(t *testing.T) []accelerator.Layer {
+	var ls []accelerator.Layer
 	for _, f := range mustZoo(t).Families() {
 		if !f.IsAttention() {
 			ls = append(ls, f.Layers...)
@@ -37,9 +39,9 @@ func monotonicLayers(t *testing.T) []Layer {
 			c, m = c*g, m*g
 		}
 		size := k + r.IntN(60)
-		ls = append(ls, Layer{Name: "rand", Kind: Conv, C: c, M: m, H: size, W: size, R: k, S: k, Stride: 1, Pad: (k - 1) / 2, Groups: g})
+		ls = append(ls, accelerator.Layer{Name: "rand", Kind: accelerator.Conv, C: c, M: m, H: size, W: size, R: k, S: k, Stride: 1, Pad: (k - 1) / 2, Groups: g})
 		if i%10 == 0 {
-			ls = append(ls, Layer{Name: "randfc", Kind: FC, C: 1 + r.IntN(5000), M: 1 + r.IntN(5000)})
+			ls = append(ls, accelerator.Layer{Name: "randfc", Kind: accelerator.FC, C: 1 + r.IntN(5000), M: 1 + r.IntN(5000)})
 		}
 	}
 	return ls
@@ -50,8 +52,8 @@ func monotonicLayers(t *testing.T) []Layer {
 func TestEyerissMonotonic(t *testing.T) {
 	e := NewEyerissV2()
 	grid := densityGrid()
-	patterns := []Pattern{{Kind: Unstructured}, {Kind: NMBlock, N: 2, M: 4}, {Kind: Filter}}
-	lat := func(it Item) float64 {
+	patterns := []accelerator.Pattern{{Kind: accelerator.Unstructured}, {Kind: accelerator.NMBlock, N: 2, M: 4}, {Kind: accelerator.Filter}}
+	lat := func(it accelerator.Item) float64 {
 		b, err := e.Breakdown(it)
 		if err != nil {
 			t.Fatalf("%+v: %v", it, err)
@@ -61,14 +63,14 @@ func TestEyerissMonotonic(t *testing.T) {
 	for _, l := range monotonicLayers(t) {
 		for _, p := range patterns {
 			maxW := 1.0
-			if p.Kind == NMBlock {
+			if p.Kind == accelerator.NMBlock {
 				maxW = 0.5
 			}
 			// activation density falls, weight density fixed
 			for _, wd := range []float64{maxW, maxW / 2, 0.05} {
-				prev := lat(Item{Layer: l, Pattern: p, WeightDensity: wd, ActDensity: 1})
+				prev := lat(accelerator.Item{Layer: l, Pattern: p, WeightDensity: wd, ActDensity: 1})
 				for _, ad := range grid[1:] {
-					cur := lat(Item{Layer: l, Pattern: p, WeightDensity: wd, ActDensity: ad})
+					cur := lat(accelerator.Item{Layer: l, Pattern: p, WeightDensity: wd, ActDensity: ad})
 					if cur > prev {
 						t.Fatalf("%s %s %s d_w=%v: latency rises from %v to %v as d_act falls to %v", l.Name, l.Shape(), p, wd, prev, cur, ad)
 					}
@@ -77,12 +79,12 @@ func TestEyerissMonotonic(t *testing.T) {
 			}
 			// weight density falls, activation density fixed
 			for _, ad := range []float64{1, 0.5, 0.05} {
-				prev := lat(Item{Layer: l, Pattern: p, WeightDensity: maxW, ActDensity: ad})
+				prev := lat(accelerator.Item{Layer: l, Pattern: p, WeightDensity: maxW, ActDensity: ad})
 				for _, wd := range grid {
 					if wd >= maxW {
 						continue
 					}
-					cur := lat(Item{Layer: l, Pattern: p, WeightDensity: wd, ActDensity: ad})
+					cur := lat(accelerator.Item{Layer: l, Pattern: p, WeightDensity: wd, ActDensity: ad})
 					if cur > prev {
 						t.Fatalf("%s %s %s d_act=%v: latency rises from %v to %v as d_w falls to %v", l.Name, l.Shape(), p, ad, prev, cur, wd)
 					}

@@ -1,6 +1,10 @@
 package hardware
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/sparsebench/sparsebench/plugins/accelerator"
+)
 
 // Sanger is the Sanger-like sparse attention accelerator of REFERENCE §7:
 // a 64×64 PE array with 16 multipliers per row for the dense linear layers
@@ -45,10 +49,12 @@ func (s *Sanger) Version() string { return "1" }
 func (s *Sanger) ClockHz() float64 { return s.clockHz }
 
 // SupportedKinds implements Accelerator.
-func (s *Sanger) SupportedKinds() []LayerKind { return []LayerKind{Attention} }
+func (s *Sanger) SupportedKinds() []accelerator.LayerKind {
+	return []accelerator.LayerKind{accelerator.Attention}
+}
 
 // Latencies implements Accelerator.
-func (s *Sanger) Latencies(items []Item, out []float64) error {
+func (s *Sanger) Latencies(items []accelerator.Item, out []float64) error {
 	if err := checkBatch(s, items, out); err != nil {
 		return err
 	}
@@ -57,10 +63,10 @@ func (s *Sanger) Latencies(items []Item, out []float64) error {
 		if err := it.Layer.Validate(); err != nil {
 			return fmt.Errorf("%s: item %d: %w", s.Name(), i, err)
 		}
-		if it.Layer.Kind != Attention {
+		if it.Layer.Kind != accelerator.Attention {
 			return itemError(s, i, it, "%s layers are not supported (sanger runs attention)", it.Layer.Kind)
 		}
-		if it.Pattern.Kind != Dense {
+		if it.Pattern.Kind != accelerator.Dense {
 			return itemError(s, i, it, "weight pattern %s not supported: sanger models dense weights and sparse attention", it.Pattern)
 		}
 		if err := checkDensities(s, i, it); err != nil {

@@ -4,15 +4,17 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
 func TestSangerKnownAnswers(t *testing.T) {
 	s := NewSanger()
-	bert := Layer{Name: "l", Kind: Attention, SeqLen: 512, Width: 768, Heads: 12}
+	bert := accelerator.Layer{Name: "l", Kind: accelerator.Attention, SeqLen: 512, Width: 768, Heads: 12}
 	tests := []struct {
 		name       string
 		d, b       float64
-		layer      Layer
+		layer      accelerator.Layer
 		wantCycles float64 // attention term
 		want       float64 // seconds
 	}{
@@ -38,7 +40,7 @@ func TestSangerKnownAnswers(t *testing.T) {
 			// linear = 6·128·64²/2.048e12 = 3145728/2.048e12 = 1.536 µs.
 			// projection = 2·128·64²/(2.048e12·2) = 0.256 µs.
 			// total = 1.536 + 3.584 + 0.256 = 5.376 µs.
-			name: "small", d: 0.5, b: 1, layer: Layer{Name: "s", Kind: Attention, SeqLen: 128, Width: 64, Heads: 1},
+			name: "small", d: 0.5, b: 1, layer: accelerator.Layer{Name: "s", Kind: accelerator.Attention, SeqLen: 128, Width: 64, Heads: 1},
 			wantCycles: 3584, want: 5.376e-6,
 		},
 	}
@@ -48,7 +50,7 @@ func TestSangerKnownAnswers(t *testing.T) {
 				t.Errorf("attention cycles = %v, want %v", got, tc.wantCycles)
 			}
 			out := []float64{0}
-			err := s.Latencies([]Item{{Layer: tc.layer, WeightDensity: 1, ActDensity: tc.d, LoadBalance: tc.b}}, out)
+			err := s.Latencies([]accelerator.Item{{Layer: tc.layer, WeightDensity: 1, ActDensity: tc.d, LoadBalance: tc.b}}, out)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -74,27 +76,30 @@ func TestSangerApproximation(t *testing.T) {
 
 func TestSangerErrors(t *testing.T) {
 	s := NewSanger()
-	att := Layer{Name: "a", Kind: Attention, SeqLen: 64, Width: 64, Heads: 4, Source: "f.toml:3"}
-	ok := Item{Layer: att, WeightDensity: 1, ActDensity: 0.5, LoadBalance: 0.8}
-	with := func(f func(*Item)) Item { it := ok; f(&it); return it }
+	att := accelerator.Layer{Name: "a", Kind: accelerator.Attention, SeqLen: 64, Width: 64, Heads: 4, Source: "f.toml:3"}
+	ok := accelerator.Item{Layer: att, WeightDensity: 1, ActDensity: 0.5, LoadBalance: 0.8}
+	with := func(f func(*accelerator.Item)) accelerator.Item { it := ok; f(&it); return it }
 	tests := []struct {
 		name string
-		item Item
+		item accelerator.Item
 		want string
 	}{
-		{"conv", with(func(it *Item) {
-			it.Layer = Layer{Name: "c", Kind: Conv, C: 1, M: 1, H: 1, W: 1, R: 1, S: 1, Stride: 1, Groups: 1}
+		{"conv", with(func(it *accelerator.Item) {
+			it.Layer = accelerator.Layer{Name: "c", Kind: accelerator.Conv, C: 1, M: 1, H: 1, W: 1, R: 1, S: 1, Stride: 1, Groups: 1}
 		}), "layer c: conv layers are not supported (sanger runs attention)"},
-		{"zero density", with(func(it *Item) { it.ActDensity = 0 }), "activation density must be in (0, 1], got 0"},
-		{"zero load balance", with(func(it *Item) { it.LoadBalance = 0 }), "f.toml:3: layer a: load balance must be in (0, 1], got 0"},
-		{"load balance > 1", with(func(it *Item) { it.LoadBalance = 1.2 }), "load balance must be in (0, 1], got 1.2"},
-		{"weight pattern", with(func(it *Item) { it.Pattern = Pattern{Kind: Unstructured}; it.WeightDensity = 0.5 }), "weight pattern unstructured not supported"},
-		{"zero seq len", with(func(it *Item) { it.Layer.SeqLen = 0 }), "f.toml:3: layer a: seq_len must be > 0, got 0"},
-		{"heads", with(func(it *Item) { it.Layer.Heads = 5 }), "heads 5 must divide width 64"},
+		{"zero density", with(func(it *accelerator.Item) { it.ActDensity = 0 }), "activation density must be in (0, 1], got 0"},
+		{"zero load balance", with(func(it *accelerator.Item) { it.LoadBalance = 0 }), "f.toml:3: layer a: load balance must be in (0, 1], got 0"},
+		{"load balance > 1", with(func(it *accelerator.Item) { it.LoadBalance = 1.2 }), "load balance must be in (0, 1], got 1.2"},
+		{"weight pattern", with(func(it *accelerator.Item) {
+			it.Pattern = accelerator.Pattern{Kind: accelerator.Unstructured}
+			it.WeightDensity = 0.5
+		}), "weight pattern unstructured not supported"},
+		{"zero seq len", with(func(it *accelerator.Item) { it.Layer.SeqLen = 0 }), "f.toml:3: layer a: seq_len must be > 0, got 0"},
+		{"heads", with(func(it *accelerator.Item) { it.Layer.Heads = 5 }), "heads 5 must divide width 64"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := s.Latencies([]Item{tc.item}, make([]float64, 1))
+			err := s.Latencies([]accelerator.Item{tc.item}, make([]float64, 1))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error = %v, want it to contain %q", err, tc.want)
 			}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
 // Variant is one family pruned with one static pattern and rate (REFERENCE
@@ -33,12 +35,12 @@ type Variant struct {
 }
 
 // pattern parses the variant's pattern and checks the rate against it.
-func (v Variant) pattern() (Pattern, error) {
+func (v Variant) pattern() (accelerator.Pattern, error) {
 	spec := v.Pattern
 	if spec == "" {
 		spec = "dense"
 	}
-	p, err := ParsePattern(spec)
+	p, err := accelerator.ParsePattern(spec)
 	if err != nil {
 		return p, err
 	}
@@ -63,11 +65,11 @@ func (v Variant) CanonicalName() (string, error) {
 	}
 	pct := strconv.FormatFloat(math.Round(v.WeightSparsity*100*1e6)/1e6, 'f', -1, 64)
 	switch p.Kind {
-	case Unstructured:
+	case accelerator.Unstructured:
 		return fmt.Sprintf("%s/unstructured-%s", v.Family, pct), nil
-	case NMBlock:
+	case accelerator.NMBlock:
 		return fmt.Sprintf("%s/nm-%d:%d-%s", v.Family, p.N, p.M, pct), nil
-	case Filter:
+	case accelerator.Filter:
 		return fmt.Sprintf("%s/filter-%s", v.Family, pct), nil
 	}
 	return v.Family + "/dense", nil

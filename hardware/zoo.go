@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
 // Family is one model architecture of the zoo: its layers in execution
@@ -23,17 +25,17 @@ type Family struct {
 	// CNNs).
 	SeqLen   int
 	Sparsity SparsityParams
-	Layers   []Layer
+	Layers   []accelerator.Layer
 	// Source is the file the family was read from.
 	Source string
 }
 
 // IsAttention reports whether the family's layers are attention layers
 // (families never mix attention with conv/fc layers).
-func (f *Family) IsAttention() bool { return f.Layers[0].Kind == Attention }
+func (f *Family) IsAttention() bool { return f.Layers[0].Kind == accelerator.Attention }
 
 // Count is the number of layers of kind k.
-func (f *Family) Count(k LayerKind) int {
+func (f *Family) Count(k accelerator.LayerKind) int {
 	n := 0
 	for i := range f.Layers {
 		if f.Layers[i].Kind == k {
@@ -209,7 +211,7 @@ func ParseFamily(file string, data []byte) (*Family, error) {
 		if err != nil {
 			return nil, err
 		}
-		if i > 0 && (l.Kind == Attention) != (f.Layers[0].Kind == Attention) {
+		if i > 0 && (l.Kind == accelerator.Attention) != (f.Layers[0].Kind == accelerator.Attention) {
 			return nil, fmt.Errorf("%s: layer %s: a family cannot mix attention with conv/fc layers", l.Source, l.Name)
 		}
 		f.Layers = append(f.Layers, l)
@@ -225,15 +227,15 @@ func ParseFamily(file string, data []byte) (*Family, error) {
 }
 
 // layerKeys are the keys each layer kind accepts besides name and kind.
-var layerKeys = map[LayerKind][]string{
-	Conv:      {"c", "m", "h", "w", "size", "r", "s", "kernel", "stride", "pad", "groups"},
-	FC:        {"c", "m"},
-	Attention: {"seq_len", "width", "heads"},
+var layerKeys = map[accelerator.LayerKind][]string{
+	accelerator.Conv:      {"c", "m", "h", "w", "size", "r", "s", "kernel", "stride", "pad", "groups"},
+	accelerator.FC:        {"c", "m"},
+	accelerator.Attention: {"seq_len", "width", "heads"},
 }
 
 // decodeLayer checks one layer table of a zoo file and builds the Layer.
-func decodeLayer(m map[string]any, p string, x *sourceIndex, famSeqLen int) (Layer, error) {
-	l := Layer{Source: x.at(p)}
+func decodeLayer(m map[string]any, p string, x *sourceIndex, famSeqLen int) (accelerator.Layer, error) {
+	l := accelerator.Layer{Source: x.at(p)}
 	fail := func(key, format string, args ...any) error {
 		where := x.at(p + "." + key)
 		if key == "" {
@@ -264,7 +266,7 @@ func decodeLayer(m map[string]any, p string, x *sourceIndex, famSeqLen int) (Lay
 	if err != nil {
 		return l, err
 	}
-	l.Kind = LayerKind(kind)
+	l.Kind = accelerator.LayerKind(kind)
 	allowed, ok := layerKeys[l.Kind]
 	if !ok {
 		return l, fail("kind", "unknown kind %q; want conv, fc or attention", kind)
@@ -313,7 +315,7 @@ func decodeLayer(m map[string]any, p string, x *sourceIndex, famSeqLen int) (Lay
 		return nil
 	}
 	switch l.Kind {
-	case Conv:
+	case accelerator.Conv:
 		if err := need("c", "m"); err != nil {
 			return l, err
 		}
@@ -345,7 +347,7 @@ func decodeLayer(m map[string]any, p string, x *sourceIndex, famSeqLen int) (Lay
 		if err := num("pad", (l.R-1)/2, &l.Pad); err != nil {
 			return l, err
 		}
-	case FC:
+	case accelerator.FC:
 		if err := need("c", "m"); err != nil {
 			return l, err
 		}
@@ -355,7 +357,7 @@ func decodeLayer(m map[string]any, p string, x *sourceIndex, famSeqLen int) (Lay
 		if err := num("m", 0, &l.M); err != nil {
 			return l, err
 		}
-	case Attention:
+	case accelerator.Attention:
 		if err := need("width", "heads"); err != nil {
 			return l, err
 		}

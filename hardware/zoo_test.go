@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
 // TestZooShapes checks the public layer counts of REFERENCE §7 and the MAC
@@ -32,7 +34,7 @@ func TestZooShapes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c, fc, a := f.Count(Conv), f.Count(FC), f.Count(Attention); c != tc.conv || fc != tc.fc || a != tc.attn || len(f.Layers) != c+fc+a {
+		if c, fc, a := f.Count(accelerator.Conv), f.Count(accelerator.FC), f.Count(accelerator.Attention); c != tc.conv || fc != tc.fc || a != tc.attn || len(f.Layers) != c+fc+a {
 			t.Errorf("%s: %d conv, %d fc, %d attention (%d layers); want %d, %d, %d", tc.family, c, fc, a, len(f.Layers), tc.conv, tc.fc, tc.attn)
 		}
 		if tc.gmac > 0 {
@@ -83,7 +85,7 @@ func TestZooConnectivity(t *testing.T) {
 			}
 		}
 	}
-	if fc := rn.Layers[len(rn.Layers)-1]; fc.Kind != FC || fc.C != 2048 || fc.M != 1000 {
+	if fc := rn.Layers[len(rn.Layers)-1]; fc.Kind != accelerator.FC || fc.C != 2048 || fc.M != 1000 {
 		t.Errorf("resnet50 classifier %+v", fc)
 	}
 }
@@ -131,10 +133,10 @@ func TestParseFamily(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Layer{
-		{Name: "c1", Kind: Conv, C: 3, M: 8, H: 16, W: 16, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1, Source: "tiny.toml:4"},
-		{Name: "c2", Kind: Conv, C: 8, M: 8, H: 16, W: 8, R: 3, S: 1, Stride: 2, Pad: 0, Groups: 8, Source: "tiny.toml:5"},
-		{Name: "fc", Kind: FC, C: 512, M: 10, Source: "tiny.toml:6"},
+	want := []accelerator.Layer{
+		{Name: "c1", Kind: accelerator.Conv, C: 3, M: 8, H: 16, W: 16, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1, Source: "tiny.toml:4"},
+		{Name: "c2", Kind: accelerator.Conv, C: 8, M: 8, H: 16, W: 8, R: 3, S: 1, Stride: 2, Pad: 0, Groups: 8, Source: "tiny.toml:5"},
+		{Name: "fc", Kind: accelerator.FC, C: 512, M: 10, Source: "tiny.toml:6"},
 	}
 	if len(f.Layers) != len(want) {
 		t.Fatalf("%d layers", len(f.Layers))
@@ -257,7 +259,7 @@ func TestZooLayerAcceleratorCannotRun(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "tiny.toml:5: layer c2: one activation column of 2000 rows") {
 		t.Errorf("error = %v", err)
 	}
-	_, err = BuildCatalogue([]Variant{{Family: "tiny"}}, 2, 1, BuildOptions{Zoo: z, Accelerators: []Accelerator{NewSanger()}})
+	_, err = BuildCatalogue([]Variant{{Family: "tiny"}}, 2, 1, BuildOptions{Zoo: z, Accelerators: []accelerator.Accelerator{NewSanger()}})
 	if err == nil || !strings.Contains(err.Error(), "tiny.toml:4: layer c1: conv layers cannot run on sanger") {
 		t.Errorf("error = %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/sparsebench/sparsebench/hardware"
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
 // RunPoint fixes what varies between runs of one scenario: the operating
@@ -44,7 +45,7 @@ type catalogueOnce struct {
 // with acc — an accelerator plugin, say — instead of the reference model
 // the scenario names. Results of the copy are not the scenario's reference
 // results; label describes the substitute in outputs.
-func (s *Scenario) WithAccelerator(acc hardware.Accelerator, label string) *Scenario {
+func (s *Scenario) WithAccelerator(acc accelerator.Accelerator, label string) *Scenario {
 	c := *s
 	c.accel = &accelOverride{acc: acc, label: label}
 	return &c
@@ -60,7 +61,7 @@ func (s *Scenario) AcceleratorLabel() string {
 }
 
 type accelOverride struct {
-	acc   hardware.Accelerator
+	acc   accelerator.Accelerator
 	label string
 	catalogueOnce
 }
@@ -156,7 +157,7 @@ func (s *Scenario) Sweep(name string) (Sweep, bool) {
 	return Sweep{}, false
 }
 
-func buildCatalogue(s *Scenario, acc hardware.Accelerator) (*harness.Catalogue, error) {
+func buildCatalogue(s *Scenario, acc accelerator.Accelerator) (*harness.Catalogue, error) {
 	vs := make([]hardware.Variant, len(s.Variants))
 	for i, v := range s.Variants {
 		vs[i] = hardware.Variant{Family: v.Family, Pattern: v.Pattern, WeightSparsity: v.WeightSparsity}
@@ -164,6 +165,6 @@ func buildCatalogue(s *Scenario, acc hardware.Accelerator) (*harness.Catalogue, 
 	return hardware.BuildCatalogue(vs, s.Dataset.Samples, s.Dataset.Seed, hardware.BuildOptions{
 		Sparsity:     s.Sparsity,
 		SeqLen:       s.Accelerator.SeqLen,
-		Accelerators: []hardware.Accelerator{acc},
+		Accelerators: []accelerator.Accelerator{acc},
 	})
 }

@@ -3,7 +3,6 @@ package suite
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/sparsebench/sparsebench/hardware"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,9 +11,12 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/sparsebench/sparsebench/hardware"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/plugins/accelerator"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
@@ -498,7 +500,7 @@ func TestLoadFSProblemsNameFiles(t *testing.T) {
 	checkProblems(t, file, ps, want{"requests", lineOf(t, bad, "requests = -3"), "-3"})
 }
 
-func mustAccelerator(t *testing.T, name string) hardware.Accelerator {
+func mustAccelerator(t *testing.T, name string) accelerator.Accelerator {
 	t.Helper()
 	acc, err := hardware.Lookup(name)
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/sparsebench/sparsebench/hardware"
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/plugins/accelerator"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
@@ -420,13 +421,13 @@ func (v *validator) check() {
 			v.addKey(p+".family", "unknown family %q; want one of %s", vr.Family, strings.Join(zoo.Names(), ", "))
 		} else if acc != nil {
 			for _, l := range fam.Layers {
-				if !hardware.Supports(acc, l.Kind) {
+				if !accelerator.Supports(acc, l.Kind) {
 					v.addKey(p+".family", "family %s has %s layers, which accelerator %s cannot run", vr.Family, l.Kind, acc.Name())
 					break
 				}
 			}
 		}
-		pat, perr := hardware.ParsePattern(vr.Pattern)
+		pat, perr := accelerator.ParsePattern(vr.Pattern)
 		if perr != nil {
 			v.addKey(p+".pattern", "%v", perr)
 		}

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/sparsebench/sparsebench/hardware"
+	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
 const hwUsage = `Usage: sparsebench hw COMMAND [flags]
@@ -112,7 +113,7 @@ func runHWLatency(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("--seq-len: %v", err)
 		}
 	}
-	pat, err := hardware.ParsePattern(*pattern)
+	pat, err := accelerator.ParsePattern(*pattern)
 	if err != nil {
 		return fmt.Errorf("--pattern: %v", err)
 	}
@@ -142,9 +143,9 @@ func runHWLatency(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	items := make([]hardware.Item, len(fam.Layers))
+	items := make([]accelerator.Item, len(fam.Layers))
 	for i, l := range fam.Layers {
-		items[i] = hardware.Item{Layer: l, Pattern: pat, WeightDensity: 1 - *wSparsity, ActDensity: 1 - *aSparsity, LoadBalance: lb}
+		items[i] = accelerator.Item{Layer: l, Pattern: pat, WeightDensity: 1 - *wSparsity, ActDensity: 1 - *aSparsity, LoadBalance: lb}
 	}
 	lat := make([]float64, len(items))
 	if err := acc.Latencies(items, lat); err != nil {
@@ -202,7 +203,7 @@ func hwFamily(model, zooFile string) (*hardware.Family, error) {
 
 // hwAccelerator resolves --accelerator, defaulting to the reference model
 // that runs the family's layers, and checks it can run every layer.
-func hwAccelerator(name string, fam *hardware.Family) (hardware.Accelerator, error) {
+func hwAccelerator(name string, fam *hardware.Family) (accelerator.Accelerator, error) {
 	if name == "" {
 		name = hwDefaultAccelerator(fam)
 	}
@@ -211,7 +212,7 @@ func hwAccelerator(name string, fam *hardware.Family) (hardware.Accelerator, err
 		return nil, fmt.Errorf("--accelerator: %v", err)
 	}
 	for _, l := range fam.Layers {
-		if !hardware.Supports(acc, l.Kind) {
+		if !accelerator.Supports(acc, l.Kind) {
 			return nil, fmt.Errorf("--accelerator %s: %s: layer %s: %s cannot run %s layers (it runs %s)",
 				name, l.Source, l.Name, name, l.Kind, hwKinds(acc.SupportedKinds()))
 		}
@@ -226,7 +227,7 @@ func hwDefaultAccelerator(fam *hardware.Family) string {
 	return "eyeriss-v2"
 }
 
-func hwKinds(ks []hardware.LayerKind) string {
+func hwKinds(ks []accelerator.LayerKind) string {
 	s := make([]string, len(ks))
 	for i, k := range ks {
 		s[i] = string(k)
@@ -250,7 +251,7 @@ func runHWModels(args []string, stdout, stderr io.Writer) error {
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "family\tlayers\tconv\tfc\tattention\tGMAC\taccelerator\tdescription")
 	for _, f := range zoo.Families() {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%.3f\t%s\t%s\n", f.Name, len(f.Layers), f.Count(hardware.Conv), f.Count(hardware.FC), f.Count(hardware.Attention),
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%.3f\t%s\t%s\n", f.Name, len(f.Layers), f.Count(accelerator.Conv), f.Count(accelerator.FC), f.Count(accelerator.Attention),
 			float64(f.MACs())/1e9, hwDefaultAccelerator(f), f.Description)
 	}
 	return tw.Flush()

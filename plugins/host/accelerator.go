@@ -10,12 +10,12 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/sparsebench/sparsebench/hardware"
+	"github.com/sparsebench/sparsebench/plugins/accelerator"
 	"github.com/sparsebench/sparsebench/plugins/internal/wire"
 	"github.com/sparsebench/sparsebench/plugins/pluginpb"
 )
 
-var _ hardware.Accelerator = (*Accelerator)(nil)
+var _ accelerator.Accelerator = (*Accelerator)(nil)
 
 // Accelerator is an accelerator plugin running in its own process, seen as
 // a hardware.Accelerator. Each Latencies call is one round trip, bounded by
@@ -29,7 +29,7 @@ type Accelerator struct {
 	name   string
 	ver    string
 	clock  float64
-	kinds  []hardware.LayerKind
+	kinds  []accelerator.LayerKind
 
 	mu  sync.Mutex
 	err error
@@ -74,7 +74,7 @@ func launchAccelerator(label, path string, args []string, cfg Config) (*Accelera
 	}
 	a.name, a.ver, a.clock = m.GetName(), m.GetVersion(), m.GetClockHz()
 	for _, k := range m.GetSupportedKinds() {
-		a.kinds = append(a.kinds, hardware.LayerKind(k))
+		a.kinds = append(a.kinds, accelerator.LayerKind(k))
 	}
 	a.label = fmt.Sprintf("%s (%s %s)", label, a.name, a.ver)
 	a.proc.label = a.label
@@ -91,7 +91,7 @@ func (a *Accelerator) Version() string { return a.ver }
 func (a *Accelerator) ClockHz() float64 { return a.clock }
 
 // SupportedKinds implements hardware.Accelerator.
-func (a *Accelerator) SupportedKinds() []hardware.LayerKind { return slices.Clone(a.kinds) }
+func (a *Accelerator) SupportedKinds() []accelerator.LayerKind { return slices.Clone(a.kinds) }
 
 // PID is the plugin's process ID.
 func (a *Accelerator) PID() int { return int(a.proc.pid.Load()) }
@@ -100,7 +100,7 @@ func (a *Accelerator) PID() int { return int(a.proc.pid.Load()) }
 // the model rejects is an ordinary error; a crash, a hang past the
 // decision deadline, or an answer of the wrong length or with a latency
 // that is not a finite positive number kills the plugin.
-func (a *Accelerator) Latencies(items []hardware.Item, out []float64) error {
+func (a *Accelerator) Latencies(items []accelerator.Item, out []float64) error {
 	if len(out) != len(items) {
 		return fmt.Errorf("%s: %d items but %d outputs", a.label, len(items), len(out))
 	}

@@ -7,12 +7,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sparsebench/sparsebench/hardware"
+	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
 // Both reference accelerator models give the same catalogue out of process
 // as in process, and a rejected item is an ordinary error that names it.
 func TestAcceleratorOutOfProcess(t *testing.T) {
-	var remote []hardware.Accelerator
+	var remote []accelerator.Accelerator
 	for _, name := range []string{"eyeriss-v2", "sanger"} {
 		a, err := BuiltinAccelerator(name, testExe(t), Config{})
 		if err != nil {
@@ -50,7 +51,7 @@ func TestAcceleratorOutOfProcess(t *testing.T) {
 		t.Errorf("catalogues differ (-in process +out of process):\n%s", d)
 	}
 
-	bad := []hardware.Item{{Layer: hardware.Layer{Name: "fc1", Kind: hardware.FC, C: 8, M: 8}, ActDensity: 2, WeightDensity: 1}}
+	bad := []accelerator.Item{{Layer: accelerator.Layer{Name: "fc1", Kind: accelerator.FC, C: 8, M: 8}, ActDensity: 2, WeightDensity: 1}}
 	err = remote[0].Latencies(bad, make([]float64, 1))
 	if err == nil || !strings.Contains(err.Error(), "accelerator eyeriss-v2") || !strings.Contains(err.Error(), "item 0") {
 		t.Errorf("bad item: %v", err)

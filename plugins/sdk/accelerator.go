@@ -7,7 +7,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/sparsebench/sparsebench/hardware"
+	"github.com/sparsebench/sparsebench/plugins/accelerator"
 	"github.com/sparsebench/sparsebench/plugins/internal/wire"
 	"github.com/sparsebench/sparsebench/plugins/pluginpb"
 )
@@ -15,18 +15,18 @@ import (
 // ServeAccelerator serves an accelerator model until the harness shuts the
 // plugin down. Latencies may be called from several goroutines at once, as
 // in process.
-func ServeAccelerator(a hardware.Accelerator) {
+func ServeAccelerator(a accelerator.Accelerator) {
 	serve(wire.AcceleratorKind, &wire.AcceleratorPlugin{Impl: NewAcceleratorServer(a)})
 }
 
 // NewAcceleratorServer is the gRPC service behind ServeAccelerator.
-func NewAcceleratorServer(a hardware.Accelerator) pluginpb.AcceleratorServer {
+func NewAcceleratorServer(a accelerator.Accelerator) pluginpb.AcceleratorServer {
 	return &acceleratorServer{a: a}
 }
 
 type acceleratorServer struct {
 	pluginpb.UnimplementedAcceleratorServer
-	a hardware.Accelerator
+	a accelerator.Accelerator
 }
 
 func (s *acceleratorServer) Describe(context.Context, *pluginpb.DescribeAcceleratorRequest) (*pluginpb.AcceleratorInfo, error) {

@@ -3,12 +3,12 @@ package wire
 import (
 	"fmt"
 
-	"github.com/sparsebench/sparsebench/hardware"
+	"github.com/sparsebench/sparsebench/plugins/accelerator"
 	"github.com/sparsebench/sparsebench/plugins/pluginpb"
 )
 
 // EncodeItems converts a batch of latency questions.
-func EncodeItems(items []hardware.Item) *pluginpb.LatenciesRequest {
+func EncodeItems(items []accelerator.Item) *pluginpb.LatenciesRequest {
 	r := &pluginpb.LatenciesRequest{Items: make([]*pluginpb.Item, len(items))}
 	for i := range items {
 		it := &items[i]
@@ -30,17 +30,17 @@ func EncodeItems(items []hardware.Item) *pluginpb.LatenciesRequest {
 }
 
 // DecodeItems converts a batch back, checking the patterns.
-func DecodeItems(r *pluginpb.LatenciesRequest) ([]hardware.Item, error) {
-	items := make([]hardware.Item, len(r.GetItems()))
+func DecodeItems(r *pluginpb.LatenciesRequest) ([]accelerator.Item, error) {
+	items := make([]accelerator.Item, len(r.GetItems()))
 	for i, m := range r.GetItems() {
-		p, err := hardware.ParsePattern(m.GetPattern())
+		p, err := accelerator.ParsePattern(m.GetPattern())
 		if err != nil {
 			return nil, fmt.Errorf("item %d: %w", i, err)
 		}
 		l := m.GetLayer()
-		items[i] = hardware.Item{
-			Layer: hardware.Layer{
-				Name: l.GetName(), Kind: hardware.LayerKind(l.GetKind()),
+		items[i] = accelerator.Item{
+			Layer: accelerator.Layer{
+				Name: l.GetName(), Kind: accelerator.LayerKind(l.GetKind()),
 				C: int(l.GetC()), M: int(l.GetM()), H: int(l.GetH()), W: int(l.GetW()), R: int(l.GetR()), S: int(l.GetS()),
 				Stride: int(l.GetStride()), Pad: int(l.GetPad()), Groups: int(l.GetGroups()),
 				SeqLen: int(l.GetSeqLen()), Width: int(l.GetWidth()), Heads: int(l.GetHeads()), Source: l.GetSource(),
@@ -55,7 +55,7 @@ func DecodeItems(r *pluginpb.LatenciesRequest) ([]hardware.Item, error) {
 }
 
 // EncodeAccelerator describes an accelerator.
-func EncodeAccelerator(a hardware.Accelerator) *pluginpb.AcceleratorInfo {
+func EncodeAccelerator(a accelerator.Accelerator) *pluginpb.AcceleratorInfo {
 	m := &pluginpb.AcceleratorInfo{ProtocolVersion: ProtocolVersion, Name: a.Name(), Version: a.Version(), ClockHz: a.ClockHz()}
 	for _, k := range a.SupportedKinds() {
 		m.SupportedKinds = append(m.SupportedKinds, string(k))

@@ -1,4 +1,4 @@
-package hardware
+package accelerator
 
 import (
 	"fmt"
@@ -158,10 +158,12 @@ func (l *Layer) Shape() string {
 
 // errorf prefixes a message with the layer's source and name.
 func (l *Layer) errorf(format string, args ...any) error {
-	return fmt.Errorf("%s%s", l.where(), fmt.Sprintf(format, args...))
+	return fmt.Errorf("%s%s", l.Where(), fmt.Sprintf(format, args...))
 }
 
-func (l *Layer) where() string {
+// Where is the prefix that locates the layer in messages: its source and
+// name, each followed by ": ", or "" when it has neither.
+func (l *Layer) Where() string {
 	var b strings.Builder
 	if l.Source != "" {
 		b.WriteString(l.Source)
