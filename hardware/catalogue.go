@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
@@ -33,7 +33,7 @@ type BuildOptions struct {
 // Each variant's samples come from its own stream (the seed and the
 // variant's name), so they do not depend on the other variants or their
 // order. Models appear in the order of variants.
-func BuildCatalogue(variants []Variant, samples int, seed uint64, opts BuildOptions) (*harness.Catalogue, error) {
+func BuildCatalogue(variants []Variant, samples int, seed uint64, opts BuildOptions) (*catalogue.Catalogue, error) {
 	if len(variants) == 0 {
 		return nil, errors.New("build catalogue: no variants")
 	}
@@ -57,7 +57,7 @@ func BuildCatalogue(variants []Variant, samples int, seed uint64, opts BuildOpti
 			accs = append(accs, a)
 		}
 	}
-	cat := &harness.Catalogue{Models: make([]harness.Model, 0, len(variants))}
+	cat := &catalogue.Catalogue{Models: make([]catalogue.Model, 0, len(variants))}
 	var items []accelerator.Item
 	var lat []float64
 	var draw Draw
@@ -124,9 +124,9 @@ func BuildCatalogue(variants []Variant, samples int, seed uint64, opts BuildOpti
 		}
 		// One backing array per table keeps the samples compact.
 		latencies := append([]float64(nil), lat...)
-		m := harness.Model{Name: name, Family: fam.Name, Samples: make([]harness.Sample, samples)}
+		m := catalogue.Model{Name: name, Family: fam.Name, Samples: make([]catalogue.Sample, samples)}
 		for k := range m.Samples {
-			m.Samples[k] = harness.Sample{
+			m.Samples[k] = catalogue.Sample{
 				Latency:  latencies[k*n : (k+1)*n : (k+1)*n],
 				Sparsity: sp[k*n : (k+1)*n : (k+1)*n],
 			}

@@ -13,7 +13,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/hardware/catalogue"
 )
 
 // ImportOptions tune the CSV import. The zero value follows the artifact:
@@ -40,7 +40,7 @@ type ImportOptions struct {
 //
 // Variant and family names come from the file name as in the artifact
 // (family = text before the first "_"); see README.md for the mapping.
-func ImportCSVDir(dir string, opts ImportOptions) (*harness.Catalogue, error) {
+func ImportCSVDir(dir string, opts ImportOptions) (*catalogue.Catalogue, error) {
 	if st, err := os.Stat(dir); err != nil {
 		return nil, fmt.Errorf("import CSV: %w", err)
 	} else if !st.IsDir() {
@@ -58,7 +58,7 @@ func ImportCSVDir(dir string, opts ImportOptions) (*harness.Catalogue, error) {
 		return nil, fmt.Errorf("import CSV: no .csv files in %s, %s or %s", dir, filepath.Join(dir, "eyerissv2"), filepath.Join(dir, "sanger"))
 	}
 	slices.Sort(paths)
-	cat := &harness.Catalogue{}
+	cat := &catalogue.Catalogue{}
 	from := map[string]string{} // variant name → file, for duplicate reports
 	for _, p := range paths {
 		f, err := os.Open(p)
@@ -92,8 +92,8 @@ const (
 
 // ImportCSV reads one artifact CSV file into a model (not yet derived).
 // file names it in errors ("file:line: ...") and gives the variant name.
-func ImportCSV(file string, r io.Reader, opts ImportOptions) (harness.Model, error) {
-	var m harness.Model
+func ImportCSV(file string, r io.Reader, opts ImportOptions) (catalogue.Model, error) {
+	var m catalogue.Model
 	seqLen, width := opts.SeqLen, opts.Width
 	if seqLen == 0 {
 		seqLen = 512
@@ -231,7 +231,7 @@ func ImportCSV(file string, r io.Reader, opts ImportOptions) (harness.Model, err
 	n := maxLayer + 1
 	lat := make([]float64, len(batches)*n)
 	sp := make([]float64, len(batches)*n)
-	m.Samples = make([]harness.Sample, len(batches))
+	m.Samples = make([]catalogue.Sample, len(batches))
 	for k, b := range batches {
 		for l := 0; l < n; l++ {
 			c, ok := rows[b][l]
@@ -240,7 +240,7 @@ func ImportCSV(file string, r io.Reader, opts ImportOptions) (harness.Model, err
 			}
 			lat[k*n+l], sp[k*n+l] = c.lat, c.sp
 		}
-		m.Samples[k] = harness.Sample{Latency: lat[k*n : (k+1)*n : (k+1)*n], Sparsity: sp[k*n : (k+1)*n : (k+1)*n]}
+		m.Samples[k] = catalogue.Sample{Latency: lat[k*n : (k+1)*n : (k+1)*n], Sparsity: sp[k*n : (k+1)*n : (k+1)*n]}
 	}
 	return m, nil
 }

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/hardware/catalogue"
 )
 
 func writeFiles(t *testing.T, files map[string]string) string {
@@ -52,24 +52,24 @@ func TestImportCSVDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := NewSanger()
-	want := []harness.Model{
-		{Name: "resnet50/block4-20", Family: "resnet50", Samples: []harness.Sample{
+	want := []catalogue.Model{
+		{Name: "resnet50/block4-20", Family: "resnet50", Samples: []catalogue.Sample{
 			{Latency: []float64{0.013, 0.014}, Sparsity: []float64{0.1, 0.25}},
 			{Latency: []float64{0.012, 0.011}, Sparsity: []float64{0, 0.5}},
 		}},
-		{Name: "resnet50/unstructured-60", Family: "resnet50", Samples: []harness.Sample{
+		{Name: "resnet50/unstructured-60", Family: "resnet50", Samples: []catalogue.Sample{
 			{Latency: []float64{0.003, 0.004}, Sparsity: []float64{0.1, 0.25}},
 			{Latency: []float64{0.002, 0.001}, Sparsity: []float64{0, 0.5}},
 		}},
-		{Name: "bert/dense", Family: "bert", Samples: []harness.Sample{
+		{Name: "bert/dense", Family: "bert", Samples: []catalogue.Sample{
 			// d = 0.25, b = 1 → 1.048576 ms; d = 0.5, b = 0.5 → 1.933312 ms (see sanger_test.go)
 			{Latency: []float64{s.Latency(0.25, 1, 512, 768), s.Latency(0.5, 0.5, 512, 768)}, Sparsity: []float64{0.75, 0.5}},
 			{Latency: []float64{s.Latency(0.25, 0.5, 512, 768), s.Latency(0.5, 1, 512, 768)}, Sparsity: []float64{0.75, 0.5}},
 		}},
 	}
-	got := make([]harness.Model, len(cat.Models))
+	got := make([]catalogue.Model, len(cat.Models))
 	for i, m := range cat.Models {
-		got[i] = harness.Model{Name: m.Name, Family: m.Family, Samples: m.Samples}
+		got[i] = catalogue.Model{Name: m.Name, Family: m.Family, Samples: m.Samples}
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("catalogue (-want +got):\n%s", d)

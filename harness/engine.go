@@ -1,3 +1,8 @@
+// Package harness runs streams of inference requests on one simulated
+// accelerator, asks a scheduler which task runs its next layer, and scores
+// the result: the simulation rules of SPEC §2 (Run, Prepare) and the
+// metrics of §3 (Score), with a worker pool (ForEach, RunAll) whose results
+// do not depend on the number of workers.
 package harness
 
 import (
@@ -6,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
@@ -47,7 +53,7 @@ type Outcome struct {
 // request with arrival ≤ now admitted before each decision. The requests
 // must be sorted by arrival and refer to models and samples of the
 // catalogue; Run checks both.
-func Run(cat *Catalogue, reqs []Request, s scheduler.Scheduler, opt Options) (*Outcome, error) {
+func Run(cat *catalogue.Catalogue, reqs []Request, s scheduler.Scheduler, opt Options) (*Outcome, error) {
 	p, err := Prepare(cat, reqs)
 	if err != nil {
 		return nil, err
@@ -60,7 +66,7 @@ func Run(cat *Catalogue, reqs []Request, s scheduler.Scheduler, opt Options) (*O
 // isolated latency. Runs only read it, so one Prepared serves any number
 // of runs at once (RunAll, suite grids), which then skip that set-up.
 type Prepared struct {
-	cat   *Catalogue
+	cat   *catalogue.Catalogue
 	reqs  []Request
 	specs []scheduler.TaskSpec
 	iso   []float64 // per request: Σ real layer latencies
@@ -68,7 +74,7 @@ type Prepared struct {
 
 // Prepare checks that the requests are sorted by arrival and refer to
 // models and samples of the catalogue, and builds what their runs share.
-func Prepare(cat *Catalogue, reqs []Request) (*Prepared, error) {
+func Prepare(cat *catalogue.Catalogue, reqs []Request) (*Prepared, error) {
 	for i, r := range reqs {
 		switch {
 		case r.Model < 0 || r.Model >= len(cat.Models):
@@ -86,7 +92,7 @@ func Prepare(cat *Catalogue, reqs []Request) (*Prepared, error) {
 			Model: r.Model, Arrival: r.Arrival, Deadline: r.Deadline, Priority: float64(r.Priority),
 			Latency: sm.Latency, Sparsity: sm.Sparsity,
 		}
-		p.iso[i] = sum(sm.Latency)
+		p.iso[i] = sm.IsolatedLatency()
 	}
 	return p, nil
 }
@@ -172,7 +178,7 @@ func (p *Prepared) Run(s scheduler.Scheduler, opt Options) (out *Outcome, err er
 // Tables extracts what a scheduler may know of a catalogue. The tables are
 // copies: a policy that writes into them cannot change the catalogue other
 // runs share.
-func Tables(cat *Catalogue, requests int) *scheduler.Tables {
+func Tables(cat *catalogue.Catalogue, requests int) *scheduler.Tables {
 	t := &scheduler.Tables{Requests: requests, Models: make([]scheduler.ModelTable, len(cat.Models))}
 	for i := range cat.Models {
 		m := &cat.Models[i]
@@ -194,7 +200,7 @@ type Job struct {
 // RunAll runs every job on the same requests, in parallel on up to workers
 // goroutines (≤ 0: one per CPU). Results and errors come back in job order,
 // whatever the number of workers; a failing job does not stop the others.
-func RunAll(cat *Catalogue, reqs []Request, jobs []Job, opt Options, workers int) ([]*Outcome, []error) {
+func RunAll(cat *catalogue.Catalogue, reqs []Request, jobs []Job, opt Options, workers int) ([]*Outcome, []error) {
 	outs := make([]*Outcome, len(jobs))
 	errs := make([]error, len(jobs))
 	p, err := Prepare(cat, reqs)

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
@@ -24,11 +25,11 @@ const timeTol = 1e-9
 
 // handCatalogue is one model of two layers with two samples:
 // sample 0: latencies [1, 2] (isolated 3), sample 1: [0.5, 0.5] (isolated 1).
-func handCatalogue(t *testing.T) *harness.Catalogue {
+func handCatalogue(t *testing.T) *catalogue.Catalogue {
 	t.Helper()
-	cat := &harness.Catalogue{Models: []harness.Model{{
+	cat := &catalogue.Catalogue{Models: []catalogue.Model{{
 		Name: "m", Family: "f",
-		Samples: []harness.Sample{
+		Samples: []catalogue.Sample{
 			{Latency: []float64{1, 2}, Sparsity: []float64{0, 0}},
 			{Latency: []float64{0.5, 0.5}, Sparsity: []float64{0, 0}},
 		},
@@ -247,7 +248,7 @@ func TestRunRejectsBadPolicies(t *testing.T) {
 type checker struct {
 	t     *testing.T
 	inner scheduler.Scheduler
-	cat   *harness.Catalogue
+	cat   *catalogue.Catalogue
 	reqs  []harness.Request
 	cost  float64
 
@@ -266,7 +267,7 @@ type checker struct {
 	errs      int
 }
 
-func newChecker(t *testing.T, inner scheduler.Scheduler, cat *harness.Catalogue, reqs []harness.Request, cost float64) *checker {
+func newChecker(t *testing.T, inner scheduler.Scheduler, cat *catalogue.Catalogue, reqs []harness.Request, cost float64) *checker {
 	return &checker{t: t, inner: inner, cat: cat, reqs: reqs, cost: cost,
 		done: make([]int, len(reqs)), finish: make([]float64, len(reqs)), prev: -1, lastNow: math.Inf(-1)}
 }
@@ -448,7 +449,7 @@ func (c *checker) after(out *harness.Outcome) {
 	}
 }
 
-func syntheticCatalogue(seed uint64) *harness.Catalogue {
+func syntheticCatalogue(seed uint64) *catalogue.Catalogue {
 	return harness.Synthetic{Families: 3, Variants: 2, Samples: 5, Layers: 6, Scale: 0.05, Seed: seed}.Build()
 }
 
@@ -458,7 +459,7 @@ func TestRunProperties(t *testing.T) {
 		cat := syntheticCatalogue(seed)
 		for _, load := range loads {
 			reqs, err := harness.Generate(cat, harness.Workload{
-				Requests: 50, Rate: load / cat.Capacity(), SLOMult: 5, Seed: seed * 7, Burstiness: float64(seed % 3),
+				Requests: 50, Rate: load / cat.MeanIsolatedLatency(), SLOMult: 5, Seed: seed * 7, Burstiness: float64(seed % 3),
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -484,7 +485,7 @@ func TestRunProperties(t *testing.T) {
 // RunAll on several goroutines.
 func TestRunDeterministic(t *testing.T) {
 	cat := syntheticCatalogue(3)
-	reqs, err := harness.Generate(cat, harness.Workload{Requests: 120, Rate: 1.2 / cat.Capacity(), SLOMult: 5, Seed: 11})
+	reqs, err := harness.Generate(cat, harness.Workload{Requests: 120, Rate: 1.2 / cat.MeanIsolatedLatency(), SLOMult: 5, Seed: 11})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -567,7 +568,7 @@ func TestRunPreemptionCostAccounting(t *testing.T) {
 // changes the simulated outcome.
 func TestRunTimeDecisions(t *testing.T) {
 	cat := syntheticCatalogue(1)
-	reqs, err := harness.Generate(cat, harness.Workload{Requests: 30, Rate: 1 / cat.Capacity(), SLOMult: 5, Seed: 1})
+	reqs, err := harness.Generate(cat, harness.Workload{Requests: 30, Rate: 1 / cat.MeanIsolatedLatency(), SLOMult: 5, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

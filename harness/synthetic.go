@@ -2,6 +2,7 @@ package harness
 
 import (
 	"fmt"
+	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"math"
 )
 
@@ -20,9 +21,9 @@ type Synthetic struct {
 }
 
 // Build draws the catalogue and derives its tables.
-func (s Synthetic) Build() *Catalogue {
+func (s Synthetic) Build() *catalogue.Catalogue {
 	r := Stream(s.Seed, "synthetic")
-	cat := &Catalogue{}
+	cat := &catalogue.Catalogue{}
 	for f := 0; f < s.Families; f++ {
 		family := fmt.Sprintf("net%d", f)
 		base := make([]float64, s.Layers)
@@ -31,10 +32,10 @@ func (s Synthetic) Build() *Catalogue {
 		}
 		for v := 0; v < s.Variants; v++ {
 			density := 1 - 0.2*float64(v)
-			m := Model{Name: fmt.Sprintf("%s/v%d", family, v), Family: family}
+			m := catalogue.Model{Name: fmt.Sprintf("%s/v%d", family, v), Family: family}
 			for k := 0; k < s.Samples; k++ {
 				latent := r.NormFloat64()
-				smp := Sample{Latency: make([]float64, s.Layers), Sparsity: make([]float64, s.Layers)}
+				smp := catalogue.Sample{Latency: make([]float64, s.Layers), Sparsity: make([]float64, s.Layers)}
 				for l := range base {
 					sp := 0.45 + 0.12*latent + 0.08*r.NormFloat64()
 					sp = math.Min(0.95, math.Max(0, sp))
@@ -50,20 +51,4 @@ func (s Synthetic) Build() *Catalogue {
 		panic(err) // the shapes above are consistent by construction
 	}
 	return cat
-}
-
-// Capacity is the mean isolated latency of a request drawn uniformly from
-// the catalogue: 1/Capacity is the arrival rate that saturates the
-// accelerator.
-func (c *Catalogue) Capacity() float64 {
-	var s float64
-	for i := range c.Models {
-		m := &c.Models[i]
-		var iso float64
-		for k := range m.Samples {
-			iso += m.IsolatedLatency(k)
-		}
-		s += iso / float64(len(m.Samples))
-	}
-	return s / float64(len(c.Models))
 }

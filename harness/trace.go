@@ -14,6 +14,7 @@ import (
 
 	fastjson "github.com/goccy/go-json"
 
+	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
@@ -24,7 +25,7 @@ const TraceFormat = "sparsebench-trace/1"
 // Trace is a complete, replayable run input: the catalogue of variants with
 // their samples and static tables, and the request stream.
 type Trace struct {
-	Catalogue Catalogue
+	Catalogue catalogue.Catalogue
 	Requests  []Request
 	// PreemptionCost is the context-switch cost of the run, seconds; the
 	// optional field preemption_cost_s, omitted when 0.
@@ -130,7 +131,7 @@ func ParseTrace(name string, data []byte) (*Trace, error) {
 			return nil, fail(p.at(".samples[0].latency_s"), "%d layers, but family %q has %d in an earlier model", n, *m.Family, want)
 		}
 		familyLayers[*m.Family] = n
-		model := Model{Name: *m.Name, Family: *m.Family, Samples: make([]Sample, len(m.Samples))}
+		model := catalogue.Model{Name: *m.Name, Family: *m.Family, Samples: make([]catalogue.Sample, len(m.Samples))}
 		for k, s := range m.Samples {
 			sp := elemPath{"samples", k}
 			if err := checkVector(s.Latency, n, 0, scheduler.MaxLatency, true); err != nil {
@@ -139,10 +140,10 @@ func ParseTrace(name string, data []byte) (*Trace, error) {
 			if err := checkVector(s.Sparsity, n, 0, 1, false); err != nil {
 				return nil, fail(p.at("."+sp.at(".sparsity"+err.at)), "%s", err.msg)
 			}
-			if sum(s.Latency) <= 0 {
+			if smp := (catalogue.Sample{Latency: s.Latency}); smp.IsolatedLatency() <= 0 {
 				return nil, fail(p.at("."+sp.at(".latency_s")), "isolated latency is 0; want a positive total")
 			}
-			model.Samples[k] = Sample{Latency: s.Latency, Sparsity: s.Sparsity}
+			model.Samples[k] = catalogue.Sample{Latency: s.Latency, Sparsity: s.Sparsity}
 		}
 		for _, v := range []struct {
 			key    string

@@ -15,21 +15,22 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"github.com/sparsebench/sparsebench/harness"
 )
 
 // ---------------------------------------------------------------- Derive
 
 func TestDeriveKnownAnswer(t *testing.T) {
-	cat := &harness.Catalogue{Models: []harness.Model{
-		{Name: "a/v0", Family: "a", Samples: []harness.Sample{
+	cat := &catalogue.Catalogue{Models: []catalogue.Model{
+		{Name: "a/v0", Family: "a", Samples: []catalogue.Sample{
 			{Latency: []float64{1, 2}, Sparsity: []float64{0.5, 0.25}},
 			{Latency: []float64{3, 2}, Sparsity: []float64{0.25, 0.75}},
 		}},
-		{Name: "b/v0", Family: "b", Samples: []harness.Sample{
+		{Name: "b/v0", Family: "b", Samples: []catalogue.Sample{
 			{Latency: []float64{4, 4, 4}, Sparsity: []float64{0, 0, 0.5}},
 		}},
-		{Name: "a/v1", Family: "a", Samples: []harness.Sample{
+		{Name: "a/v1", Family: "a", Samples: []catalogue.Sample{
 			{Latency: []float64{2, 8}, Sparsity: []float64{0, 0.5}},
 		}},
 	}}
@@ -79,24 +80,24 @@ func TestDeriveKnownAnswer(t *testing.T) {
 }
 
 func TestDeriveErrors(t *testing.T) {
-	s := func(lat, sp []float64) harness.Sample { return harness.Sample{Latency: lat, Sparsity: sp} }
+	s := func(lat, sp []float64) catalogue.Sample { return catalogue.Sample{Latency: lat, Sparsity: sp} }
 	cases := []struct {
 		name   string
-		models []harness.Model
+		models []catalogue.Model
 		want   string
 	}{
-		{"no samples", []harness.Model{{Name: "x", Family: "f"}}, "models[0] (x): no samples"},
-		{"no layers", []harness.Model{{Name: "x", Family: "f", Samples: []harness.Sample{s(nil, nil)}}}, "models[0] (x): samples[0] has no layers"},
-		{"sample shape", []harness.Model{{Name: "x", Family: "f", Samples: []harness.Sample{
+		{"no samples", []catalogue.Model{{Name: "x", Family: "f"}}, "models[0] (x): no samples"},
+		{"no layers", []catalogue.Model{{Name: "x", Family: "f", Samples: []catalogue.Sample{s(nil, nil)}}}, "models[0] (x): samples[0] has no layers"},
+		{"sample shape", []catalogue.Model{{Name: "x", Family: "f", Samples: []catalogue.Sample{
 			s([]float64{1, 1}, []float64{0, 0}), s([]float64{1, 1}, []float64{0})}}},
 			"models[0] (x): samples[1] has 2 latencies and 1 sparsities, want 2 of each"},
-		{"family layers", []harness.Model{
-			{Name: "x", Family: "f", Samples: []harness.Sample{s([]float64{1, 1}, []float64{0, 0})}},
-			{Name: "y", Family: "f", Samples: []harness.Sample{s([]float64{1}, []float64{0})}}},
+		{"family layers", []catalogue.Model{
+			{Name: "x", Family: "f", Samples: []catalogue.Sample{s([]float64{1, 1}, []float64{0, 0})}},
+			{Name: "y", Family: "f", Samples: []catalogue.Sample{s([]float64{1}, []float64{0})}}},
 			"models[1] (y): 1 layers, but family f has 2"},
 	}
 	for _, c := range cases {
-		cat := &harness.Catalogue{Models: c.models}
+		cat := &catalogue.Catalogue{Models: c.models}
 		if err := cat.Derive(); err == nil || err.Error() != c.want {
 			t.Errorf("%s: Derive = %v, want %q", c.name, err, c.want)
 		}
@@ -111,7 +112,7 @@ func TestHandwrittenTraceTablesAreDerived(t *testing.T) {
 		t.Skipf("no example trace: %v", err)
 	}
 	stored := tr.Catalogue
-	derived := harness.Catalogue{Models: append([]harness.Model(nil), stored.Models...)}
+	derived := catalogue.Catalogue{Models: append([]catalogue.Model(nil), stored.Models...)}
 	for i := range derived.Models {
 		m := &derived.Models[i]
 		m.AvgLatency, m.FamilyAvgLatency, m.AvgSparsity, m.SLOBase = nil, nil, nil, 0
@@ -191,15 +192,15 @@ func TestTraceRoundTrip(t *testing.T) {
 // requests, so that paths such as requests[17] exist.
 func baseTrace(t *testing.T) map[string]any {
 	t.Helper()
-	cat := &harness.Catalogue{Models: []harness.Model{
-		{Name: "a/v0", Family: "a", Samples: []harness.Sample{
+	cat := &catalogue.Catalogue{Models: []catalogue.Model{
+		{Name: "a/v0", Family: "a", Samples: []catalogue.Sample{
 			{Latency: []float64{0.1, 0.2, 0.1}, Sparsity: []float64{0.5, 0.5, 0.5}},
 			{Latency: []float64{0.1, 0.1, 0.1}, Sparsity: []float64{0.25, 0.5, 0.75}},
 		}},
-		{Name: "a/v1", Family: "a", Samples: []harness.Sample{
+		{Name: "a/v1", Family: "a", Samples: []catalogue.Sample{
 			{Latency: []float64{0.05, 0.1, 0.05}, Sparsity: []float64{0.5, 0, 0.5}},
 		}},
-		{Name: "b/v0", Family: "b", Samples: []harness.Sample{
+		{Name: "b/v0", Family: "b", Samples: []catalogue.Sample{
 			{Latency: []float64{0.3, 0.1}, Sparsity: []float64{0.5, 0.5}},
 			{Latency: []float64{0.2, 0.2}, Sparsity: []float64{0.5, 0.5}},
 		}},

@@ -14,7 +14,7 @@ import (
 func splitTestTrace(t *testing.T) []byte {
 	t.Helper()
 	cat := Synthetic{Families: 2, Variants: 2, Samples: 3, Layers: 4, Scale: 0.25, Seed: 5}.Build()
-	reqs, err := Generate(cat, Workload{Requests: 20, Rate: 1 / cat.Capacity(), SLOMult: 10, Seed: 2})
+	reqs, err := Generate(cat, Workload{Requests: 20, Rate: 1 / cat.MeanIsolatedLatency(), SLOMult: 10, Seed: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"fmt"
+	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
@@ -54,13 +55,13 @@ func splitmix64(x uint64) uint64 {
 }
 
 // Validate checks a workload against a catalogue.
-func (w *Workload) Validate(cat *Catalogue) error {
+func (w *Workload) Validate(cat *catalogue.Catalogue) error {
 	switch {
 	case w.Requests <= 0:
 		return fmt.Errorf("requests = %d, want > 0", w.Requests)
 	case !(w.Rate > 0) || math.IsInf(w.Rate, 0):
 		return fmt.Errorf("rate = %g, want a finite number > 0", w.Rate)
-	case w.Burstiness < 0 || !finite(w.Burstiness):
+	case w.Burstiness < 0 || math.IsInf(w.Burstiness, 0) || math.IsNaN(w.Burstiness):
 		return fmt.Errorf("burstiness = %g, want a finite number ≥ 0", w.Burstiness)
 	case !(w.SLOMult > 0) || math.IsInf(w.SLOMult, 0):
 		return fmt.Errorf("slo_mult = %g, want a finite number > 0", w.SLOMult)
@@ -78,7 +79,7 @@ func (w *Workload) Validate(cat *Catalogue) error {
 		}
 		var s float64
 		for i, x := range w.Shares {
-			if !(x >= 0) || !finite(x) {
+			if !(x >= 0) || math.IsInf(x, 0) {
 				return fmt.Errorf("share of %s = %g, want ≥ 0", cat.Models[i].Name, x)
 			}
 			s += x
@@ -93,7 +94,7 @@ func (w *Workload) Validate(cat *Catalogue) error {
 // Generate draws the request stream of a workload: arrival gaps, then per
 // request its model, its sample and its priority, each dimension from its
 // own stream. Requests come out sorted by arrival.
-func Generate(cat *Catalogue, w Workload) ([]Request, error) {
+func Generate(cat *catalogue.Catalogue, w Workload) ([]Request, error) {
 	if err := w.Validate(cat); err != nil {
 		return nil, err
 	}
@@ -105,7 +106,7 @@ func Generate(cat *Catalogue, w Workload) ([]Request, error) {
 // GenerateAt draws a request stream whose arrival times are given (a
 // replayed trace's), compressed by speedup (2 halves every time); models,
 // samples and priorities are drawn from the seed as in Generate.
-func GenerateAt(cat *Catalogue, w Workload, arrivals []float64, speedup float64) ([]Request, error) {
+func GenerateAt(cat *catalogue.Catalogue, w Workload, arrivals []float64, speedup float64) ([]Request, error) {
 	if err := w.Validate(cat); err != nil {
 		return nil, err
 	}
@@ -120,7 +121,7 @@ func GenerateAt(cat *Catalogue, w Workload, arrivals []float64, speedup float64)
 
 // draw fills in everything but the arrival times, each dimension from its
 // own stream.
-func draw(cat *Catalogue, w Workload, arrival func(i int) float64) []Request {
+func draw(cat *catalogue.Catalogue, w Workload, arrival func(i int) float64) []Request {
 	prios := w.Priorities
 	if len(prios) == 0 {
 		prios = DefaultPriorities

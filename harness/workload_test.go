@@ -9,16 +9,17 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"github.com/sparsebench/sparsebench/harness"
 )
 
 // workloadCatalogue has 4 models in 2 families, 20 samples each, so the
 // sample draw can be seen to reach beyond the artifact's first seven.
-func workloadCatalogue() *harness.Catalogue {
+func workloadCatalogue() *catalogue.Catalogue {
 	return harness.Synthetic{Families: 2, Variants: 2, Samples: 20, Layers: 3, Scale: 0.1, Seed: 9}.Build()
 }
 
-func mustGenerate(t *testing.T, cat *harness.Catalogue, w harness.Workload) []harness.Request {
+func mustGenerate(t *testing.T, cat *catalogue.Catalogue, w harness.Workload) []harness.Request {
 	t.Helper()
 	reqs, err := harness.Generate(cat, w)
 	if err != nil {
@@ -328,7 +329,7 @@ func TestWorkloadValidate(t *testing.T) {
 	cases := []struct {
 		name   string
 		change func(w *harness.Workload)
-		cat    *harness.Catalogue
+		cat    *catalogue.Catalogue
 		want   string
 	}{
 		{"no requests", func(w *harness.Workload) { w.Requests = 0 }, cat, "requests = 0, want > 0"},
@@ -343,7 +344,7 @@ func TestWorkloadValidate(t *testing.T) {
 		{"zero slo", func(w *harness.Workload) { w.SLOMult = 0 }, cat, "slo_mult = 0, want a finite number > 0"},
 		{"NaN slo", func(w *harness.Workload) { w.SLOMult = nan }, cat, "slo_mult = NaN"},
 		{"Inf slo", func(w *harness.Workload) { w.SLOMult = inf }, cat, "slo_mult = +Inf"},
-		{"empty catalogue", func(*harness.Workload) {}, &harness.Catalogue{}, "catalogue has no models"},
+		{"empty catalogue", func(*harness.Workload) {}, &catalogue.Catalogue{}, "catalogue has no models"},
 		{"priority 0", func(w *harness.Workload) { w.Priorities = []int{1, 0} }, cat, "priority level 0, want > 0"},
 		{"shares length", func(w *harness.Workload) { w.Shares = []float64{0.5, 0.5} }, cat, "2 shares for 4 models"},
 		{"negative share", func(w *harness.Workload) { w.Shares = []float64{1.5, -0.5, 0, 0} }, cat, "share of net0/v1 = -0.5, want ≥ 0"},

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/sparsebench/sparsebench/hardware"
+	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
@@ -37,7 +38,7 @@ var catalogues sync.Map // scenario hash → *catalogueOnce
 
 type catalogueOnce struct {
 	once sync.Once
-	cat  *harness.Catalogue
+	cat  *catalogue.Catalogue
 	err  error
 }
 
@@ -69,7 +70,7 @@ type accelOverride struct {
 // Catalogue is the scenario's catalogue: every variant with its samples,
 // generated from the data-set seed. It depends on nothing else, so it is
 // built once per scenario and shared (read-only) by every run.
-func (s *Scenario) Catalogue() (*harness.Catalogue, error) {
+func (s *Scenario) Catalogue() (*catalogue.Catalogue, error) {
 	if o := s.accel; o != nil {
 		o.once.Do(func() { o.cat, o.err = buildCatalogue(s, o.acc) })
 		return o.cat, o.err
@@ -157,7 +158,7 @@ func (s *Scenario) Sweep(name string) (Sweep, bool) {
 	return Sweep{}, false
 }
 
-func buildCatalogue(s *Scenario, acc accelerator.Accelerator) (*harness.Catalogue, error) {
+func buildCatalogue(s *Scenario, acc accelerator.Accelerator) (*catalogue.Catalogue, error) {
 	vs := make([]hardware.Variant, len(s.Variants))
 	for i, v := range s.Variants {
 		vs[i] = hardware.Variant{Family: v.Family, Pattern: v.Pattern, WeightSparsity: v.WeightSparsity}

@@ -12,6 +12,7 @@ import (
 	"testing/fstest"
 
 	"github.com/sparsebench/sparsebench/hardware"
+	"github.com/sparsebench/sparsebench/hardware/catalogue"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -71,7 +72,7 @@ func firstDiff(a, b []byte) string {
 
 // catBytes is a catalogue's exact encoding (floats in shortest round-trip
 // form); comparing it is much faster than a reflective comparison.
-func catBytes(t testing.TB, c *harness.Catalogue) []byte {
+func catBytes(t testing.TB, c *catalogue.Catalogue) []byte {
 	t.Helper()
 	b, err := json.Marshal(c)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 // load × the accelerator's capacity.
 func writeBenchTrace(b *testing.B, requests int, load float64) string {
 	cat := harness.Synthetic{Families: 4, Variants: 3, Samples: 50, Layers: 35, Scale: 0.25, Seed: 7}.Build()
-	reqs, err := harness.Generate(cat, harness.Workload{Requests: requests, Rate: load / cat.Capacity(), SLOMult: 10, Seed: 1})
+	reqs, err := harness.Generate(cat, harness.Workload{Requests: requests, Rate: load / cat.MeanIsolatedLatency(), SLOMult: 10, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/hardware/catalogue"
 )
 
 func hwRun(t *testing.T, args ...string) (stdout, stderr string, err error) {
@@ -155,7 +155,7 @@ func TestHWImportCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cat harness.Catalogue
+	var cat catalogue.Catalogue
 	if err := json.Unmarshal(data, &cat); err != nil {
 		t.Fatal(err)
 	}

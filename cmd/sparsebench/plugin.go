@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sparsebench/sparsebench/hardware"
+	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/policies"
@@ -205,7 +206,7 @@ const checkExample = `(cd plugins/examples/llf && go build -trimpath -o llf .) &
 // checkTrace is one of the fixed traces of the conformance kit.
 type checkTrace struct {
 	name string
-	cat  *harness.Catalogue
+	cat  *catalogue.Catalogue
 	reqs []harness.Request
 }
 
@@ -221,7 +222,7 @@ func checkTraces() ([]checkTrace, error) {
 		requests int
 		seed     uint64
 	}{{"light", 0.5, 200, 1}, {"near-capacity", 0.95, 300, 2}, {"overload", 1.6, 300, 3}} {
-		reqs, err := harness.Generate(cat, harness.Workload{Requests: w.requests, Rate: w.load / cat.Capacity(), SLOMult: 10, Seed: w.seed})
+		reqs, err := harness.Generate(cat, harness.Workload{Requests: w.requests, Rate: w.load / cat.MeanIsolatedLatency(), SLOMult: 10, Seed: w.seed})
 		if err != nil {
 			return nil, err
 		}

@@ -33,7 +33,7 @@ func (t *timedPolicy) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 // session — message encoding, both gRPC hops and the plugin's replay.
 func BenchmarkDecisionRoundTrip(b *testing.B) {
 	cat := harness.Synthetic{Families: 3, Variants: 2, Samples: 20, Layers: 12, Scale: 0.2, Seed: 5}.Build()
-	reqs, err := harness.Generate(cat, harness.Workload{Requests: 500, Rate: 1.5 / cat.Capacity(), SLOMult: 10, Seed: 1})
+	reqs, err := harness.Generate(cat, harness.Workload{Requests: 500, Rate: 1.5 / cat.MeanIsolatedLatency(), SLOMult: 10, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}

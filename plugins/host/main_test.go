@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/go-plugin"
 
 	"github.com/sparsebench/sparsebench/hardware"
+	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/plugins/internal/wire"
 	"github.com/sparsebench/sparsebench/plugins/policies"
@@ -163,10 +164,10 @@ func (s *scripted) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 
 // workload is a synthetic trace of 300 requests at 95% of capacity: queues
 // form and drain, so there are forced and unforced decisions.
-func workload(t testing.TB) (*harness.Catalogue, []harness.Request) {
+func workload(t testing.TB) (*catalogue.Catalogue, []harness.Request) {
 	t.Helper()
 	cat := harness.Synthetic{Families: 3, Variants: 2, Samples: 20, Layers: 12, Scale: 0.2, Seed: 5}.Build()
-	reqs, err := harness.Generate(cat, harness.Workload{Requests: 300, Rate: 0.95 / cat.Capacity(), SLOMult: 10, Seed: 11})
+	reqs, err := harness.Generate(cat, harness.Workload{Requests: 300, Rate: 0.95 / cat.MeanIsolatedLatency(), SLOMult: 10, Seed: 11})
 	if err != nil {
 		t.Fatal(err)
 	}

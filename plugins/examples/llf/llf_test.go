@@ -11,7 +11,7 @@ import (
 // finishes and the run is deterministic.
 func TestLLFRuns(t *testing.T) {
 	cat := harness.Synthetic{Families: 3, Variants: 2, Samples: 10, Layers: 10, Scale: 0.1, Seed: 1}.Build()
-	reqs, err := harness.Generate(cat, harness.Workload{Requests: 200, Rate: 0.9 / cat.Capacity(), SLOMult: 10, Seed: 1})
+	reqs, err := harness.Generate(cat, harness.Workload{Requests: 200, Rate: 0.9 / cat.MeanIsolatedLatency(), SLOMult: 10, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

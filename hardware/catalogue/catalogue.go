@@ -1,14 +1,14 @@
-// Package harness runs streams of inference requests on one simulated
-// accelerator, asks a scheduler which task runs its next layer, and scores
-// the result. It holds the workload model of REFERENCE.md §1 (catalogue of
-// variants and their samples, request streams), the simulation rules of §2
-// (Run), the metrics of §3 and the sparsebench-trace/1 format that makes a
-// run replayable.
-package harness
+// Package catalogue holds the data set of a scenario (SPEC §1): its
+// variants, each with the samples an accelerator model produced — per
+// input, every layer's real latency and measured activation sparsity — and
+// the per-layer averages and SLO bases derived from them, which are all a
+// scheduler may know in advance (SPEC §4). hardware.BuildCatalogue and
+// hardware.ImportCSVDir make catalogues; the harness runs requests drawn
+// from them; the trace format carries one.
+package catalogue
 
 import (
 	"fmt"
-	"math"
 )
 
 // Sample is one input of a variant's data set: the real latency of every
@@ -52,7 +52,17 @@ func (m *Model) Layers() int {
 // IsolatedLatency is Σ_i lat[k][i] for sample k: the time the request takes
 // alone on the accelerator.
 func (m *Model) IsolatedLatency(k int) float64 {
-	return sum(m.Samples[k].Latency)
+	return m.Samples[k].IsolatedLatency()
+}
+
+// IsolatedLatency is Σ_i lat[i], added in layer order: the time the input
+// takes alone on the accelerator.
+func (s *Sample) IsolatedLatency() float64 {
+	var t float64
+	for _, x := range s.Latency {
+		t += x
+	}
+	return t
 }
 
 // Catalogue is the set of variants a workload draws from.
@@ -166,12 +176,19 @@ func (c *Catalogue) checkShapes() error {
 	return nil
 }
 
-func sum(xs []float64) float64 {
+// MeanIsolatedLatency is the mean isolated latency, in seconds, of a request
+// whose variant is drawn uniformly from the catalogue and whose sample is
+// drawn uniformly from the variant's: 1/MeanIsolatedLatency is the arrival
+// rate that saturates the accelerator.
+func (c *Catalogue) MeanIsolatedLatency() float64 {
 	var s float64
-	for _, x := range xs {
-		s += x
+	for i := range c.Models {
+		m := &c.Models[i]
+		var iso float64
+		for k := range m.Samples {
+			iso += m.IsolatedLatency(k)
+		}
+		s += iso / float64(len(m.Samples))
 	}
-	return s
+	return s / float64(len(c.Models))
 }
-
-func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
