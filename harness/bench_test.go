@@ -5,13 +5,14 @@ import (
 	"testing"
 
 	"github.com/sparsebench/sparsebench/hardware/catalogue"
+	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
 // benchCatalogue is ~35-layer CNN-like requests: 4 families × 3 variants.
 func benchCatalogue() *catalogue.Catalogue {
-	return Synthetic{Families: 4, Variants: 3, Samples: 50, Layers: 35, Scale: 0.25, Seed: 7}.Build()
+	return workload.Synthetic{Families: 4, Variants: 3, Samples: 50, Layers: 35, Scale: 0.25, Seed: 7}.Build()
 }
 
 // BenchmarkRun replays whole request streams and reports the cost of one
@@ -25,7 +26,7 @@ func BenchmarkRun(b *testing.B) {
 		factor   float64
 		requests int
 	}{{"light", 0.7, 3000}, {"overload", 1.5, 10000}} {
-		reqs, err := Generate(cat, Workload{Requests: load.requests, Rate: load.factor / cat.MeanIsolatedLatency(), SLOMult: 10, Seed: 1})
+		reqs, err := workload.Generate(cat, workload.Workload{Requests: load.requests, Rate: load.factor / cat.MeanIsolatedLatency(), SLOMult: 10, Seed: 1})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -51,7 +52,7 @@ func BenchmarkRun(b *testing.B) {
 func BenchmarkPick(b *testing.B) {
 	cat := benchCatalogue()
 	for _, k := range []int{1, 16, 256, 4096} {
-		reqs, err := Generate(cat, Workload{Requests: k, Rate: 1e6, SLOMult: 10, Seed: 3})
+		reqs, err := workload.Generate(cat, workload.Workload{Requests: k, Rate: 1e6, SLOMult: 10, Seed: 3})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -75,7 +76,7 @@ func BenchmarkPick(b *testing.B) {
 
 // pickState admits every request, runs one layer of every other task so γ,
 // idle times and estimates differ, and leaves the policy's own state warm.
-func pickState(b *testing.B, cat *catalogue.Catalogue, reqs []Request, e policies.Entry) (*scheduler.Board, scheduler.Scheduler) {
+func pickState(b *testing.B, cat *catalogue.Catalogue, reqs []workload.Request, e policies.Entry) (*scheduler.Board, scheduler.Scheduler) {
 	s := e.New(policies.Defaults())
 	tables := Tables(cat, len(reqs))
 	specs := make([]scheduler.TaskSpec, len(reqs))

@@ -12,18 +12,10 @@ import (
 	"time"
 
 	"github.com/sparsebench/sparsebench/hardware/catalogue"
+	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
-
-// Request is one inference request of a workload.
-type Request struct {
-	Arrival  float64 // seconds
-	Model    int     // index into Catalogue.Models
-	Sample   int     // index into the model's samples
-	Priority int
-	Deadline float64 // absolute, seconds
-}
 
 // Options are the simulation settings that are not part of the workload.
 type Options struct {
@@ -53,7 +45,7 @@ type Outcome struct {
 // request with arrival ≤ now admitted before each decision. The requests
 // must be sorted by arrival and refer to models and samples of the
 // catalogue; Run checks both.
-func Run(cat *catalogue.Catalogue, reqs []Request, s scheduler.Scheduler, opt Options) (*Outcome, error) {
+func Run(cat *catalogue.Catalogue, reqs []workload.Request, s scheduler.Scheduler, opt Options) (*Outcome, error) {
 	p, err := Prepare(cat, reqs)
 	if err != nil {
 		return nil, err
@@ -67,14 +59,14 @@ func Run(cat *catalogue.Catalogue, reqs []Request, s scheduler.Scheduler, opt Op
 // of runs at once (RunAll, suite grids), which then skip that set-up.
 type Prepared struct {
 	cat   *catalogue.Catalogue
-	reqs  []Request
+	reqs  []workload.Request
 	specs []scheduler.TaskSpec
 	iso   []float64 // per request: Σ real layer latencies
 }
 
 // Prepare checks that the requests are sorted by arrival and refer to
 // models and samples of the catalogue, and builds what their runs share.
-func Prepare(cat *catalogue.Catalogue, reqs []Request) (*Prepared, error) {
+func Prepare(cat *catalogue.Catalogue, reqs []workload.Request) (*Prepared, error) {
 	for i, r := range reqs {
 		switch {
 		case r.Model < 0 || r.Model >= len(cat.Models):
@@ -200,7 +192,7 @@ type Job struct {
 // RunAll runs every job on the same requests, in parallel on up to workers
 // goroutines (≤ 0: one per CPU). Results and errors come back in job order,
 // whatever the number of workers; a failing job does not stop the others.
-func RunAll(cat *catalogue.Catalogue, reqs []Request, jobs []Job, opt Options, workers int) ([]*Outcome, []error) {
+func RunAll(cat *catalogue.Catalogue, reqs []workload.Request, jobs []Job, opt Options, workers int) ([]*Outcome, []error) {
 	outs := make([]*Outcome, len(jobs))
 	errs := make([]error, len(jobs))
 	p, err := Prepare(cat, reqs)

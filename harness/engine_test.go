@@ -13,6 +13,7 @@ import (
 
 	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
@@ -51,7 +52,7 @@ func mustPolicy(t *testing.T, spec string) scheduler.Scheduler {
 
 func TestRunHandComputed(t *testing.T) {
 	cat := handCatalogue(t)
-	reqs := []harness.Request{
+	reqs := []workload.Request{
 		{Arrival: 0, Model: 0, Sample: 0, Priority: 1, Deadline: 5},   // r0: iso 3
 		{Arrival: 0.5, Model: 0, Sample: 1, Priority: 1, Deadline: 2}, // r1: iso 1
 		{Arrival: 10, Model: 0, Sample: 0, Priority: 1, Deadline: 12}, // r2: iso 3
@@ -112,7 +113,7 @@ func TestRunHandComputed(t *testing.T) {
 // request starts when the layer ends, not at its own (earlier) arrival.
 func TestRunNoTimeTravelWhenQueueEmpties(t *testing.T) {
 	cat := handCatalogue(t)
-	reqs := []harness.Request{
+	reqs := []workload.Request{
 		{Arrival: 0, Model: 0, Sample: 0, Priority: 1, Deadline: 100}, // layers 0→1, 1→3
 		{Arrival: 2, Model: 0, Sample: 1, Priority: 1, Deadline: 100}, // arrives during r0's last layer
 	}
@@ -131,7 +132,7 @@ func TestRunNoTimeTravelWhenQueueEmpties(t *testing.T) {
 // after an idle period.
 func TestRunAdmitsAllArrivedIncludingEqualTimes(t *testing.T) {
 	cat := handCatalogue(t)
-	reqs := []harness.Request{
+	reqs := []workload.Request{
 		{Arrival: 0, Model: 0, Sample: 1, Priority: 1, Deadline: 100},  // 0 → 0.5 → 1
 		{Arrival: 1, Model: 0, Sample: 0, Priority: 1, Deadline: 100},  // arrives exactly at 1
 		{Arrival: 1, Model: 0, Sample: 1, Priority: 1, Deadline: 100},  // also at 1
@@ -180,7 +181,7 @@ func (f *funcPolicy) Pick(v *scheduler.View) (scheduler.TaskID, error) { return 
 
 func TestRunRejectsBadPolicies(t *testing.T) {
 	cat := handCatalogue(t)
-	reqs := []harness.Request{
+	reqs := []workload.Request{
 		{Arrival: 0.5, Model: 0, Sample: 1, Priority: 1, Deadline: 100}, // r0: 0.5 → 1 → 1.5
 		{Arrival: 0.5, Model: 0, Sample: 1, Priority: 1, Deadline: 100}, // r1
 		{Arrival: 7, Model: 0, Sample: 1, Priority: 1, Deadline: 100},   // r2
@@ -249,7 +250,7 @@ type checker struct {
 	t     *testing.T
 	inner scheduler.Scheduler
 	cat   *catalogue.Catalogue
-	reqs  []harness.Request
+	reqs  []workload.Request
 	cost  float64
 
 	done      []int     // layers run per request
@@ -267,7 +268,7 @@ type checker struct {
 	errs      int
 }
 
-func newChecker(t *testing.T, inner scheduler.Scheduler, cat *catalogue.Catalogue, reqs []harness.Request, cost float64) *checker {
+func newChecker(t *testing.T, inner scheduler.Scheduler, cat *catalogue.Catalogue, reqs []workload.Request, cost float64) *checker {
 	return &checker{t: t, inner: inner, cat: cat, reqs: reqs, cost: cost,
 		done: make([]int, len(reqs)), finish: make([]float64, len(reqs)), prev: -1, lastNow: math.Inf(-1)}
 }
@@ -450,7 +451,7 @@ func (c *checker) after(out *harness.Outcome) {
 }
 
 func syntheticCatalogue(seed uint64) *catalogue.Catalogue {
-	return harness.Synthetic{Families: 3, Variants: 2, Samples: 5, Layers: 6, Scale: 0.05, Seed: seed}.Build()
+	return workload.Synthetic{Families: 3, Variants: 2, Samples: 5, Layers: 6, Scale: 0.05, Seed: seed}.Build()
 }
 
 func TestRunProperties(t *testing.T) {
@@ -458,7 +459,7 @@ func TestRunProperties(t *testing.T) {
 	for seed := uint64(1); seed <= 15; seed++ {
 		cat := syntheticCatalogue(seed)
 		for _, load := range loads {
-			reqs, err := harness.Generate(cat, harness.Workload{
+			reqs, err := workload.Generate(cat, workload.Workload{
 				Requests: 50, Rate: load / cat.MeanIsolatedLatency(), SLOMult: 5, Seed: seed * 7, Burstiness: float64(seed % 3),
 			})
 			if err != nil {
@@ -485,7 +486,7 @@ func TestRunProperties(t *testing.T) {
 // RunAll on several goroutines.
 func TestRunDeterministic(t *testing.T) {
 	cat := syntheticCatalogue(3)
-	reqs, err := harness.Generate(cat, harness.Workload{Requests: 120, Rate: 1.2 / cat.MeanIsolatedLatency(), SLOMult: 5, Seed: 11})
+	reqs, err := workload.Generate(cat, workload.Workload{Requests: 120, Rate: 1.2 / cat.MeanIsolatedLatency(), SLOMult: 5, Seed: 11})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -526,7 +527,7 @@ func TestRunDeterministic(t *testing.T) {
 // makespan is Σ isolated latencies + cost × preemptions exactly.
 func TestRunPreemptionCostAccounting(t *testing.T) {
 	cat := syntheticCatalogue(5)
-	reqs, err := harness.Generate(cat, harness.Workload{Requests: 40, Rate: 1, SLOMult: 3, Seed: 2})
+	reqs, err := workload.Generate(cat, workload.Workload{Requests: 40, Rate: 1, SLOMult: 3, Seed: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -568,7 +569,7 @@ func TestRunPreemptionCostAccounting(t *testing.T) {
 // changes the simulated outcome.
 func TestRunTimeDecisions(t *testing.T) {
 	cat := syntheticCatalogue(1)
-	reqs, err := harness.Generate(cat, harness.Workload{Requests: 30, Rate: 1 / cat.MeanIsolatedLatency(), SLOMult: 5, Seed: 1})
+	reqs, err := workload.Generate(cat, workload.Workload{Requests: 30, Rate: 1 / cat.MeanIsolatedLatency(), SLOMult: 5, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,8 @@ package harness
 import (
 	"math"
 	"slices"
+
+	"github.com/sparsebench/sparsebench/harness/workload"
 )
 
 // Metrics are the scores of one run (REFERENCE §3).
@@ -30,7 +32,7 @@ type Metrics struct {
 
 // Score computes the metrics of a finished run. finish and isolated are per
 // request.
-func Score(reqs []Request, finish, isolated []float64) Metrics {
+func Score(reqs []workload.Request, finish, isolated []float64) Metrics {
 	m := Metrics{Requests: len(reqs)}
 	if len(reqs) == 0 {
 		return m

@@ -8,13 +8,14 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/workload"
 )
 
 // metricTol absorbs the rounding of the few divisions in Score.
 const metricTol = 1e-12
 
 func TestScoreKnownAnswer(t *testing.T) {
-	reqs := []harness.Request{
+	reqs := []workload.Request{
 		{Arrival: 0, Deadline: 3},  // r0
 		{Arrival: 1, Deadline: 2},  // r1
 		{Arrival: 2, Deadline: 10}, // r2
@@ -44,7 +45,7 @@ func TestScoreKnownAnswer(t *testing.T) {
 
 func TestScoreMakespanFromFirstArrivalToLastFinish(t *testing.T) {
 	// The first request finishes last; the stream starts at 100, not 0.
-	reqs := []harness.Request{
+	reqs := []workload.Request{
 		{Arrival: 100, Deadline: 109},
 		{Arrival: 101, Deadline: 110},
 	}
@@ -67,7 +68,7 @@ func TestScoreEdgeCases(t *testing.T) {
 		t.Errorf("Score of no requests (-want +got):\n%s", diff)
 	}
 	// One request, alone: ntt 1, no violation, STP 1/iso.
-	got := harness.Score([]harness.Request{{Arrival: 2, Deadline: 2.5}}, []float64{2.5}, []float64{0.5})
+	got := harness.Score([]workload.Request{{Arrival: 2, Deadline: 2.5}}, []float64{2.5}, []float64{0.5})
 	want := harness.Metrics{Requests: 1, ANTT: 1, STP: 2, P50NTT: 1, P95NTT: 1, P99NTT: 1, Makespan: 0.5}
 	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, metricTol)); diff != "" {
 		t.Errorf("Score of one request (-want +got):\n%s", diff)
@@ -122,11 +123,11 @@ func TestPercentile(t *testing.T) {
 // Score's percentiles agree with Percentile on the sorted normalized
 // turnarounds, whatever the order of the requests' ntt values.
 func TestScorePercentilesSortTheirInput(t *testing.T) {
-	var reqs []harness.Request
+	var reqs []workload.Request
 	var finish, iso []float64
 	ntts := []float64{5, 1, 4, 2, 3, 9, 7, 8, 6, 10}
 	for i, n := range ntts {
-		reqs = append(reqs, harness.Request{Arrival: float64(i), Deadline: math.Inf(1)})
+		reqs = append(reqs, workload.Request{Arrival: float64(i), Deadline: math.Inf(1)})
 		iso = append(iso, 2)
 		finish = append(finish, float64(i)+2*n)
 	}

@@ -15,6 +15,7 @@ import (
 	fastjson "github.com/goccy/go-json"
 
 	"github.com/sparsebench/sparsebench/hardware/catalogue"
+	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
@@ -26,7 +27,7 @@ const TraceFormat = "sparsebench-trace/1"
 // their samples and static tables, and the request stream.
 type Trace struct {
 	Catalogue catalogue.Catalogue
-	Requests  []Request
+	Requests  []workload.Request
 	// PreemptionCost is the context-switch cost of the run, seconds; the
 	// optional field preemption_cost_s, omitted when 0.
 	PreemptionCost float64
@@ -191,7 +192,7 @@ func ParseTrace(name string, data []byte) (*Trace, error) {
 	if len(f.Requests) == 0 {
 		return nil, fail("requests", "missing or empty; want at least one request")
 	}
-	t.Requests = make([]Request, len(f.Requests))
+	t.Requests = make([]workload.Request, len(f.Requests))
 	prev := math.Inf(-1)
 	for i, r := range f.Requests {
 		p := elemPath{"requests", i}
@@ -233,7 +234,7 @@ func ParseTrace(name string, data []byte) (*Trace, error) {
 		if *r.Deadline > scheduler.MaxTime {
 			return nil, fail(p.at(".deadline_s"), "%g; want an absolute time ≤ %g s", *r.Deadline, scheduler.MaxTime)
 		}
-		t.Requests[i] = Request{Arrival: *r.Arrival, Model: m, Sample: *r.Sample, Priority: *r.Priority, Deadline: *r.Deadline}
+		t.Requests[i] = workload.Request{Arrival: *r.Arrival, Model: m, Sample: *r.Sample, Priority: *r.Priority, Deadline: *r.Deadline}
 	}
 	return t, nil
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
@@ -33,8 +34,8 @@ func TestParseTraceZeroEstimate(t *testing.T) {
 
 // Run refuses requests that are out of order or out of range.
 func TestRunChecksRequests(t *testing.T) {
-	cat := Synthetic{Families: 1, Variants: 1, Samples: 2, Layers: 3, Scale: 1, Seed: 1}.Build()
-	for name, reqs := range map[string][]Request{
+	cat := workload.Synthetic{Families: 1, Variants: 1, Samples: 2, Layers: 3, Scale: 1, Seed: 1}.Build()
+	for name, reqs := range map[string][]workload.Request{
 		"unsorted":    {{Arrival: 1, Deadline: 9}, {Arrival: 0.5, Deadline: 9}},
 		"bad model":   {{Arrival: 0, Model: 3, Deadline: 9}},
 		"bad sample":  {{Arrival: 0, Sample: 2, Deadline: 9}},

@@ -17,6 +17,7 @@ import (
 
 	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/workload"
 )
 
 // ---------------------------------------------------------------- Derive
@@ -128,8 +129,8 @@ func TestHandwrittenTraceTablesAreDerived(t *testing.T) {
 // ---------------------------------------------------------------- round trip
 
 func TestTraceRoundTrip(t *testing.T) {
-	cat := harness.Synthetic{Families: 2, Variants: 3, Samples: 4, Layers: 5, Scale: 0.3, Seed: 4}.Build()
-	reqs, err := harness.Generate(cat, harness.Workload{Requests: 200, Rate: 3, Burstiness: 1.5, SLOMult: 10, Seed: 9})
+	cat := workload.Synthetic{Families: 2, Variants: 3, Samples: 4, Layers: 5, Scale: 0.3, Seed: 4}.Build()
+	reqs, err := workload.Generate(cat, workload.Workload{Requests: 200, Rate: 3, Burstiness: 1.5, SLOMult: 10, Seed: 9})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +212,7 @@ func baseTrace(t *testing.T) map[string]any {
 	tr := &harness.Trace{Catalogue: *cat}
 	for i := 0; i < 20; i++ {
 		a := float64(i) * 0.25
-		tr.Requests = append(tr.Requests, harness.Request{Arrival: a, Model: i % 3, Sample: 0, Priority: 1, Deadline: a + 2})
+		tr.Requests = append(tr.Requests, workload.Request{Arrival: a, Model: i % 3, Sample: 0, Priority: 1, Deadline: a + 2})
 	}
 	var buf bytes.Buffer
 	if _, err := tr.WriteTo(&buf); err != nil {

@@ -8,13 +8,15 @@ import (
 
 	fastjson "github.com/goccy/go-json"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/sparsebench/sparsebench/harness/workload"
 )
 
 // splitTestTrace is a small real trace as WriteTo writes it.
 func splitTestTrace(t *testing.T) []byte {
 	t.Helper()
-	cat := Synthetic{Families: 2, Variants: 2, Samples: 3, Layers: 4, Scale: 0.25, Seed: 5}.Build()
-	reqs, err := Generate(cat, Workload{Requests: 20, Rate: 1 / cat.MeanIsolatedLatency(), SLOMult: 10, Seed: 2})
+	cat := workload.Synthetic{Families: 2, Variants: 2, Samples: 3, Layers: 4, Scale: 0.25, Seed: 5}.Build()
+	reqs, err := workload.Generate(cat, workload.Workload{Requests: 20, Rate: 1 / cat.MeanIsolatedLatency(), SLOMult: 10, Seed: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

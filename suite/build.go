@@ -7,6 +7,7 @@ import (
 	"github.com/sparsebench/sparsebench/hardware"
 	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
@@ -97,7 +98,7 @@ func (s *Scenario) Trace(p RunPoint) (*harness.Trace, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.ID(), err)
 	}
-	w := harness.Workload{
+	w := workload.Workload{
 		Requests:   p.Requests,
 		Rate:       p.Rate,
 		SLOMult:    p.SLOMult,
@@ -112,11 +113,11 @@ func (s *Scenario) Trace(p RunPoint) (*harness.Trace, error) {
 			w.Shares = append(w.Shares, v.Share)
 		}
 	}
-	var reqs []harness.Request
+	var reqs []workload.Request
 	if s.Arrivals.Process == "trace" {
-		reqs, err = harness.GenerateAt(cat, w, s.replay, p.Rate/s.Arrivals.Rate)
+		reqs, err = workload.GenerateAt(cat, w, s.replay, p.Rate/s.Arrivals.Rate)
 	} else {
-		reqs, err = harness.Generate(cat, w)
+		reqs, err = workload.Generate(cat, w)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.ID(), err)

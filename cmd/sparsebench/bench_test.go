@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/workload"
 )
 
 // writeBenchTrace writes a trace of ~35-layer CNN-like requests arriving at
 // load × the accelerator's capacity.
 func writeBenchTrace(b *testing.B, requests int, load float64) string {
-	cat := harness.Synthetic{Families: 4, Variants: 3, Samples: 50, Layers: 35, Scale: 0.25, Seed: 7}.Build()
-	reqs, err := harness.Generate(cat, harness.Workload{Requests: requests, Rate: load / cat.MeanIsolatedLatency(), SLOMult: 10, Seed: 1})
+	cat := workload.Synthetic{Families: 4, Variants: 3, Samples: 50, Layers: 35, Scale: 0.25, Seed: 7}.Build()
+	reqs, err := workload.Generate(cat, workload.Workload{Requests: requests, Rate: load / cat.MeanIsolatedLatency(), SLOMult: 10, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}

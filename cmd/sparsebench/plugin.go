@@ -19,6 +19,7 @@ import (
 	"github.com/sparsebench/sparsebench/hardware"
 	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
@@ -207,14 +208,14 @@ const checkExample = `(cd plugins/examples/llf && go build -trimpath -o llf .) &
 type checkTrace struct {
 	name string
 	cat  *catalogue.Catalogue
-	reqs []harness.Request
+	reqs []workload.Request
 }
 
 // checkTraces are the conformance kit's fixed workloads: light load (most
 // decisions forced), near capacity, and overload (long queues), on a small
 // synthetic catalogue so that the kit runs in about a second.
 func checkTraces() ([]checkTrace, error) {
-	cat := harness.Synthetic{Families: 3, Variants: 2, Samples: 16, Layers: 10, Scale: 0.1, Seed: 42}.Build()
+	cat := workload.Synthetic{Families: 3, Variants: 2, Samples: 16, Layers: 10, Scale: 0.1, Seed: 42}.Build()
 	var out []checkTrace
 	for _, w := range []struct {
 		name     string
@@ -222,7 +223,7 @@ func checkTraces() ([]checkTrace, error) {
 		requests int
 		seed     uint64
 	}{{"light", 0.5, 200, 1}, {"near-capacity", 0.95, 300, 2}, {"overload", 1.6, 300, 3}} {
-		reqs, err := harness.Generate(cat, harness.Workload{Requests: w.requests, Rate: w.load / cat.MeanIsolatedLatency(), SLOMult: 10, Seed: w.seed})
+		reqs, err := workload.Generate(cat, workload.Workload{Requests: w.requests, Rate: w.load / cat.MeanIsolatedLatency(), SLOMult: 10, Seed: w.seed})
 		if err != nil {
 			return nil, err
 		}

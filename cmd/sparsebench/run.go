@@ -8,6 +8,7 @@ import (
 
 	"github.com/sparsebench/sparsebench/hardware"
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
@@ -211,7 +212,7 @@ func runLUT(f runFlags, jobs []harness.Job, stdout io.Writer) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	w := harness.Workload{Requests: 1000, Rate: f.rate, SLOMult: 10}
+	w := workload.Workload{Requests: 1000, Rate: f.rate, SLOMult: 10}
 	if f.requests > 0 {
 		w.Requests = f.requests
 	}
@@ -225,7 +226,7 @@ func runLUT(f runFlags, jobs []harness.Job, stdout io.Writer) error {
 	var rows []resultRow
 	for seed := 1; seed <= seeds; seed++ {
 		w.Seed = uint64(seed)
-		reqs, err := harness.Generate(cat, w)
+		reqs, err := workload.Generate(cat, w)
 		if err != nil {
 			return usageErr(err)
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
@@ -32,8 +33,8 @@ func (t *timedPolicy) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 // reports the p50 and p99 of one decision's round trip over a streamed
 // session — message encoding, both gRPC hops and the plugin's replay.
 func BenchmarkDecisionRoundTrip(b *testing.B) {
-	cat := harness.Synthetic{Families: 3, Variants: 2, Samples: 20, Layers: 12, Scale: 0.2, Seed: 5}.Build()
-	reqs, err := harness.Generate(cat, harness.Workload{Requests: 500, Rate: 1.5 / cat.MeanIsolatedLatency(), SLOMult: 10, Seed: 1})
+	cat := workload.Synthetic{Families: 3, Variants: 2, Samples: 20, Layers: 12, Scale: 0.2, Seed: 5}.Build()
+	reqs, err := workload.Generate(cat, workload.Workload{Requests: 500, Rate: 1.5 / cat.MeanIsolatedLatency(), SLOMult: 10, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}

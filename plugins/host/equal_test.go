@@ -13,7 +13,7 @@ import (
 // Every built-in policy gives the same results out of process as in
 // process, and no round trip is made for a forced decision.
 func TestOutOfProcessEqualsInProcess(t *testing.T) {
-	cat, reqs := workload(t)
+	cat, reqs := testWorkload(t)
 	specs, err := policies.ParseList("all,dysta:beta=0.05,prema:levels=1/2/4")
 	if err != nil {
 		t.Fatal(err)

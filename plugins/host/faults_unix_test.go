@@ -49,7 +49,7 @@ func pidOf(t *testing.T, path string) int {
 // the point of the run, keeps the results of the other schedulers of the
 // same RunAll, and leaves no process behind.
 func TestFaults(t *testing.T) {
-	cat, reqs := workload(t)
+	cat, reqs := testWorkload(t)
 	fast := Config{DecisionTimeout: 200 * time.Millisecond, RunBudget: 5 * time.Second, StartTimeout: 5 * time.Second}
 	for _, tc := range []struct {
 		mode string

@@ -13,7 +13,7 @@ import (
 
 	"github.com/sparsebench/sparsebench/hardware"
 	"github.com/sparsebench/sparsebench/hardware/catalogue"
-	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/internal/wire"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
@@ -162,12 +162,12 @@ func (s *scripted) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	return s.pick(v, s.k)
 }
 
-// workload is a synthetic trace of 300 requests at 95% of capacity: queues
+// testWorkload is a synthetic trace of 300 requests at 95% of capacity: queues
 // form and drain, so there are forced and unforced decisions.
-func workload(t testing.TB) (*catalogue.Catalogue, []harness.Request) {
+func testWorkload(t testing.TB) (*catalogue.Catalogue, []workload.Request) {
 	t.Helper()
-	cat := harness.Synthetic{Families: 3, Variants: 2, Samples: 20, Layers: 12, Scale: 0.2, Seed: 5}.Build()
-	reqs, err := harness.Generate(cat, harness.Workload{Requests: 300, Rate: 0.95 / cat.MeanIsolatedLatency(), SLOMult: 10, Seed: 11})
+	cat := workload.Synthetic{Families: 3, Variants: 2, Samples: 20, Layers: 12, Scale: 0.2, Seed: 5}.Build()
+	reqs, err := workload.Generate(cat, workload.Workload{Requests: 300, Rate: 0.95 / cat.MeanIsolatedLatency(), SLOMult: 10, Seed: 11})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package harness_test
+package workload_test
 
 import (
 	"hash/fnv"
@@ -10,35 +10,35 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sparsebench/sparsebench/hardware/catalogue"
-	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/workload"
 )
 
 // workloadCatalogue has 4 models in 2 families, 20 samples each, so the
 // sample draw can be seen to reach beyond the artifact's first seven.
 func workloadCatalogue() *catalogue.Catalogue {
-	return harness.Synthetic{Families: 2, Variants: 2, Samples: 20, Layers: 3, Scale: 0.1, Seed: 9}.Build()
+	return workload.Synthetic{Families: 2, Variants: 2, Samples: 20, Layers: 3, Scale: 0.1, Seed: 9}.Build()
 }
 
-func mustGenerate(t *testing.T, cat *catalogue.Catalogue, w harness.Workload) []harness.Request {
+func mustGenerate(t *testing.T, cat *catalogue.Catalogue, w workload.Workload) []workload.Request {
 	t.Helper()
-	reqs, err := harness.Generate(cat, w)
+	reqs, err := workload.Generate(cat, w)
 	if err != nil {
 		t.Fatalf("Generate(%+v): %v", w, err)
 	}
 	return reqs
 }
 
-type column func(r harness.Request) any
+type column func(r workload.Request) any
 
 var (
-	arrivalCol  column = func(r harness.Request) any { return r.Arrival }
-	modelCol    column = func(r harness.Request) any { return r.Model }
-	sampleCol   column = func(r harness.Request) any { return r.Sample }
-	priorityCol column = func(r harness.Request) any { return r.Priority }
-	deadlineCol column = func(r harness.Request) any { return r.Deadline }
+	arrivalCol  column = func(r workload.Request) any { return r.Arrival }
+	modelCol    column = func(r workload.Request) any { return r.Model }
+	sampleCol   column = func(r workload.Request) any { return r.Sample }
+	priorityCol column = func(r workload.Request) any { return r.Priority }
+	deadlineCol column = func(r workload.Request) any { return r.Deadline }
 )
 
-func col(reqs []harness.Request, c column) []any {
+func col(reqs []workload.Request, c column) []any {
 	out := make([]any, len(reqs))
 	for i, r := range reqs {
 		out[i] = c(r)
@@ -48,7 +48,7 @@ func col(reqs []harness.Request, c column) []any {
 
 func TestGenerateDeterministic(t *testing.T) {
 	cat := workloadCatalogue()
-	w := harness.Workload{Requests: 500, Rate: 3, SLOMult: 10, Seed: 42}
+	w := workload.Workload{Requests: 500, Rate: 3, SLOMult: 10, Seed: 42}
 	a, b := mustGenerate(t, cat, w), mustGenerate(t, cat, w)
 	if diff := cmp.Diff(a, b); diff != "" {
 		t.Errorf("same seed, different streams (-first +second):\n%s", diff)
@@ -76,20 +76,20 @@ func TestGenerateDeterministic(t *testing.T) {
 // others' draws unchanged.
 func TestGenerateStreamsAreIndependent(t *testing.T) {
 	cat := workloadCatalogue()
-	base := harness.Workload{Requests: 400, Rate: 3, SLOMult: 10, Seed: 7}
+	base := workload.Workload{Requests: 400, Rate: 3, SLOMult: 10, Seed: 7}
 	ref := mustGenerate(t, cat, base)
 	all := map[string]column{"arrival": arrivalCol, "model": modelCol, "sample": sampleCol, "priority": priorityCol, "deadline": deadlineCol}
 	cases := []struct {
 		name    string
-		change  func(w *harness.Workload)
+		change  func(w *workload.Workload)
 		changed []string
 	}{
-		{"priorities", func(w *harness.Workload) { w.Priorities = []int{2, 5} }, []string{"priority"}},
-		{"slo_mult", func(w *harness.Workload) { w.SLOMult = 25 }, []string{"deadline"}},
-		{"rate", func(w *harness.Workload) { w.Rate = 30 }, []string{"arrival", "deadline"}},
-		{"burstiness", func(w *harness.Workload) { w.Burstiness = 2 }, []string{"arrival", "deadline"}},
+		{"priorities", func(w *workload.Workload) { w.Priorities = []int{2, 5} }, []string{"priority"}},
+		{"slo_mult", func(w *workload.Workload) { w.SLOMult = 25 }, []string{"deadline"}},
+		{"rate", func(w *workload.Workload) { w.Rate = 30 }, []string{"arrival", "deadline"}},
+		{"burstiness", func(w *workload.Workload) { w.Burstiness = 2 }, []string{"arrival", "deadline"}},
 		// every model has 20 samples, so the sample stream is read identically
-		{"shares", func(w *harness.Workload) { w.Shares = []float64{0.1, 0.2, 0.3, 0.4} }, []string{"model", "deadline"}},
+		{"shares", func(w *workload.Workload) { w.Shares = []float64{0.1, 0.2, 0.3, 0.4} }, []string{"model", "deadline"}},
 	}
 	for _, c := range cases {
 		w := base
@@ -114,13 +114,13 @@ func TestGenerateStreamsAreIndependent(t *testing.T) {
 // the arrival times it is given.
 func TestGenerateAt(t *testing.T) {
 	cat := workloadCatalogue()
-	w := harness.Workload{Requests: 50, Rate: 3, SLOMult: 10, Seed: 5}
+	w := workload.Workload{Requests: 50, Rate: 3, SLOMult: 10, Seed: 5}
 	ref := mustGenerate(t, cat, w)
 	arrivals := make([]float64, 60)
 	for i := range arrivals {
 		arrivals[i] = float64(i) * 0.5
 	}
-	got, err := harness.GenerateAt(cat, w, arrivals, 2)
+	got, err := workload.GenerateAt(cat, w, arrivals, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,11 +137,11 @@ func TestGenerateAt(t *testing.T) {
 			t.Errorf("request %d deadline %g, want %g", i, r.Deadline, want)
 		}
 	}
-	if _, err := harness.GenerateAt(cat, w, arrivals[:10], 1); err == nil || !strings.Contains(err.Error(), "10 arrivals") {
+	if _, err := workload.GenerateAt(cat, w, arrivals[:10], 1); err == nil || !strings.Contains(err.Error(), "10 arrivals") {
 		t.Errorf("GenerateAt with too few arrivals: %v", err)
 	}
 	for _, s := range []float64{0, -1, math.NaN(), math.Inf(1)} {
-		if _, err := harness.GenerateAt(cat, w, arrivals, s); err == nil || !strings.Contains(err.Error(), "speedup") {
+		if _, err := workload.GenerateAt(cat, w, arrivals, s); err == nil || !strings.Contains(err.Error(), "speedup") {
 			t.Errorf("GenerateAt with speedup %g: %v", s, err)
 		}
 	}
@@ -162,7 +162,7 @@ func TestStreamSeedingAsDocumented(t *testing.T) {
 			f.Write([]byte(dim))
 			h := f.Sum64()
 			want := rand.New(rand.NewPCG(splitmix(seed^h), splitmix(h)))
-			got := harness.Stream(seed, dim)
+			got := workload.Stream(seed, dim)
 			for i := 0; i < 4; i++ {
 				if a, b := want.Uint64(), got.Uint64(); a != b {
 					t.Fatalf("Stream(%d, %q) draw %d = %#x, documented seeding gives %#x", seed, dim, i, b, a)
@@ -170,7 +170,7 @@ func TestStreamSeedingAsDocumented(t *testing.T) {
 			}
 		}
 	}
-	if harness.Stream(1, "arrivals").Uint64() == harness.Stream(1, "variant").Uint64() {
+	if workload.Stream(1, "arrivals").Uint64() == workload.Stream(1, "variant").Uint64() {
 		t.Errorf("two dimensions share a stream")
 	}
 }
@@ -181,15 +181,15 @@ func TestStreamSeedingAsDocumented(t *testing.T) {
 // priority the i-th of "priority". Pinning this keeps old seeds replayable.
 func TestGenerateDrawsFromNamedStreams(t *testing.T) {
 	cat := workloadCatalogue()
-	w := harness.Workload{Requests: 300, Rate: 2.5, SLOMult: 10, Seed: 77}
+	w := workload.Workload{Requests: 300, Rate: 2.5, SLOMult: 10, Seed: 77}
 	got := mustGenerate(t, cat, w)
-	arr, va, sa, pr := harness.Stream(77, "arrivals"), harness.Stream(77, "variant"), harness.Stream(77, "sample"), harness.Stream(77, "priority")
+	arr, va, sa, pr := workload.Stream(77, "arrivals"), workload.Stream(77, "variant"), workload.Stream(77, "sample"), workload.Stream(77, "priority")
 	now := 0.0
-	want := make([]harness.Request, w.Requests)
+	want := make([]workload.Request, w.Requests)
 	for i := range want {
 		now += arr.ExpFloat64() / w.Rate
 		m := va.IntN(len(cat.Models))
-		want[i] = harness.Request{
+		want[i] = workload.Request{
 			Arrival: now, Model: m, Sample: sa.IntN(len(cat.Models[m].Samples)),
 			Priority: []int{1, 3, 9}[pr.IntN(3)], Deadline: now + w.SLOMult*cat.Models[m].SLOBase,
 		}
@@ -201,7 +201,7 @@ func TestGenerateDrawsFromNamedStreams(t *testing.T) {
 
 // gapStats returns the mean and coefficient of variation of the gaps
 // between arrivals (the first gap is from 0).
-func gapStats(reqs []harness.Request) (mean, cv float64) {
+func gapStats(reqs []workload.Request) (mean, cv float64) {
 	prev := 0.0
 	var s, s2 float64
 	for _, r := range reqs {
@@ -229,7 +229,7 @@ func TestGenerateGapDistribution(t *testing.T) {
 	}{{0, 1}, {1, 1}, {0.5, 0.5}, {2, 2}, {3, 3}} {
 		for _, seed := range []uint64{1, 2, 3} {
 			const rate = 4.0
-			reqs := mustGenerate(t, cat, harness.Workload{Requests: n, Rate: rate, Burstiness: c.burstiness, SLOMult: 10, Seed: seed})
+			reqs := mustGenerate(t, cat, workload.Workload{Requests: n, Rate: rate, Burstiness: c.burstiness, SLOMult: 10, Seed: seed})
 			mean, cv := gapStats(reqs)
 			meanTol := 5 * c.cv / math.Sqrt(n) / rate
 			cvTol := 5 * c.cv * math.Sqrt((1+c.cv*c.cv)/(2*n))
@@ -268,7 +268,7 @@ func freqCheck(t *testing.T, what string, counts []int, p []float64) {
 func TestGenerateDraws(t *testing.T) {
 	cat := workloadCatalogue()
 	const n = 20000
-	w := harness.Workload{Requests: n, Rate: 3, SLOMult: 12.5, Seed: 3}
+	w := workload.Workload{Requests: n, Rate: 3, SLOMult: 12.5, Seed: 3}
 	reqs := mustGenerate(t, cat, w)
 	models := make([]int, len(cat.Models))
 	samples := make([]int, 20)
@@ -304,7 +304,7 @@ func TestGenerateShares(t *testing.T) {
 	cat := workloadCatalogue()
 	const n = 20000
 	shares := []float64{0.7, 0.2, 0.1, 0}
-	reqs := mustGenerate(t, cat, harness.Workload{Requests: n, Rate: 3, SLOMult: 10, Seed: 8, Shares: shares})
+	reqs := mustGenerate(t, cat, workload.Workload{Requests: n, Rate: 3, SLOMult: 10, Seed: 8, Shares: shares})
 	counts := make([]int, len(cat.Models))
 	for _, r := range reqs {
 		counts[r.Model]++
@@ -314,7 +314,7 @@ func TestGenerateShares(t *testing.T) {
 	}
 	freqCheck(t, "model", counts, shares)
 	// one model takes everything
-	reqs = mustGenerate(t, cat, harness.Workload{Requests: 100, Rate: 3, SLOMult: 10, Seed: 8, Shares: []float64{0, 0, 1, 0}})
+	reqs = mustGenerate(t, cat, workload.Workload{Requests: 100, Rate: 3, SLOMult: 10, Seed: 8, Shares: []float64{0, 0, 1, 0}})
 	for _, r := range reqs {
 		if r.Model != 2 {
 			t.Fatalf("drew model %d with all the share on model 2", r.Model)
@@ -324,33 +324,33 @@ func TestGenerateShares(t *testing.T) {
 
 func TestWorkloadValidate(t *testing.T) {
 	cat := workloadCatalogue()
-	ok := harness.Workload{Requests: 10, Rate: 3, SLOMult: 10}
+	ok := workload.Workload{Requests: 10, Rate: 3, SLOMult: 10}
 	nan, inf := math.NaN(), math.Inf(1)
 	cases := []struct {
 		name   string
-		change func(w *harness.Workload)
+		change func(w *workload.Workload)
 		cat    *catalogue.Catalogue
 		want   string
 	}{
-		{"no requests", func(w *harness.Workload) { w.Requests = 0 }, cat, "requests = 0, want > 0"},
-		{"negative requests", func(w *harness.Workload) { w.Requests = -5 }, cat, "requests = -5, want > 0"},
-		{"zero rate", func(w *harness.Workload) { w.Rate = 0 }, cat, "rate = 0, want a finite number > 0"},
-		{"negative rate", func(w *harness.Workload) { w.Rate = -1 }, cat, "rate = -1"},
-		{"NaN rate", func(w *harness.Workload) { w.Rate = nan }, cat, "rate = NaN"},
-		{"Inf rate", func(w *harness.Workload) { w.Rate = inf }, cat, "rate = +Inf"},
-		{"negative burstiness", func(w *harness.Workload) { w.Burstiness = -0.5 }, cat, "burstiness = -0.5, want a finite number ≥ 0"},
-		{"NaN burstiness", func(w *harness.Workload) { w.Burstiness = nan }, cat, "burstiness = NaN"},
-		{"Inf burstiness", func(w *harness.Workload) { w.Burstiness = inf }, cat, "burstiness = +Inf"},
-		{"zero slo", func(w *harness.Workload) { w.SLOMult = 0 }, cat, "slo_mult = 0, want a finite number > 0"},
-		{"NaN slo", func(w *harness.Workload) { w.SLOMult = nan }, cat, "slo_mult = NaN"},
-		{"Inf slo", func(w *harness.Workload) { w.SLOMult = inf }, cat, "slo_mult = +Inf"},
-		{"empty catalogue", func(*harness.Workload) {}, &catalogue.Catalogue{}, "catalogue has no models"},
-		{"priority 0", func(w *harness.Workload) { w.Priorities = []int{1, 0} }, cat, "priority level 0, want > 0"},
-		{"shares length", func(w *harness.Workload) { w.Shares = []float64{0.5, 0.5} }, cat, "2 shares for 4 models"},
-		{"negative share", func(w *harness.Workload) { w.Shares = []float64{1.5, -0.5, 0, 0} }, cat, "share of net0/v1 = -0.5, want ≥ 0"},
-		{"NaN share", func(w *harness.Workload) { w.Shares = []float64{nan, 1, 0, 0} }, cat, "share of net0/v0 = NaN"},
-		{"Inf share", func(w *harness.Workload) { w.Shares = []float64{inf, 1, 0, 0} }, cat, "share of net0/v0 = +Inf"},
-		{"shares sum", func(w *harness.Workload) { w.Shares = []float64{0.5, 0.25, 0.125, 0} }, cat, "shares sum to 0.875, want 1"},
+		{"no requests", func(w *workload.Workload) { w.Requests = 0 }, cat, "requests = 0, want > 0"},
+		{"negative requests", func(w *workload.Workload) { w.Requests = -5 }, cat, "requests = -5, want > 0"},
+		{"zero rate", func(w *workload.Workload) { w.Rate = 0 }, cat, "rate = 0, want a finite number > 0"},
+		{"negative rate", func(w *workload.Workload) { w.Rate = -1 }, cat, "rate = -1"},
+		{"NaN rate", func(w *workload.Workload) { w.Rate = nan }, cat, "rate = NaN"},
+		{"Inf rate", func(w *workload.Workload) { w.Rate = inf }, cat, "rate = +Inf"},
+		{"negative burstiness", func(w *workload.Workload) { w.Burstiness = -0.5 }, cat, "burstiness = -0.5, want a finite number ≥ 0"},
+		{"NaN burstiness", func(w *workload.Workload) { w.Burstiness = nan }, cat, "burstiness = NaN"},
+		{"Inf burstiness", func(w *workload.Workload) { w.Burstiness = inf }, cat, "burstiness = +Inf"},
+		{"zero slo", func(w *workload.Workload) { w.SLOMult = 0 }, cat, "slo_mult = 0, want a finite number > 0"},
+		{"NaN slo", func(w *workload.Workload) { w.SLOMult = nan }, cat, "slo_mult = NaN"},
+		{"Inf slo", func(w *workload.Workload) { w.SLOMult = inf }, cat, "slo_mult = +Inf"},
+		{"empty catalogue", func(*workload.Workload) {}, &catalogue.Catalogue{}, "catalogue has no models"},
+		{"priority 0", func(w *workload.Workload) { w.Priorities = []int{1, 0} }, cat, "priority level 0, want > 0"},
+		{"shares length", func(w *workload.Workload) { w.Shares = []float64{0.5, 0.5} }, cat, "2 shares for 4 models"},
+		{"negative share", func(w *workload.Workload) { w.Shares = []float64{1.5, -0.5, 0, 0} }, cat, "share of net0/v1 = -0.5, want ≥ 0"},
+		{"NaN share", func(w *workload.Workload) { w.Shares = []float64{nan, 1, 0, 0} }, cat, "share of net0/v0 = NaN"},
+		{"Inf share", func(w *workload.Workload) { w.Shares = []float64{inf, 1, 0, 0} }, cat, "share of net0/v0 = +Inf"},
+		{"shares sum", func(w *workload.Workload) { w.Shares = []float64{0.5, 0.25, 0.125, 0} }, cat, "shares sum to 0.875, want 1"},
 	}
 	if err := ok.Validate(cat); err != nil {
 		t.Fatalf("valid workload: %v", err)
@@ -362,7 +362,7 @@ func TestWorkloadValidate(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: Validate = %v, want an error containing %q", c.name, err, c.want)
 		}
-		if _, gerr := harness.Generate(c.cat, w); gerr == nil || (err != nil && gerr.Error() != err.Error()) {
+		if _, gerr := workload.Generate(c.cat, w); gerr == nil || (err != nil && gerr.Error() != err.Error()) {
 			t.Errorf("%s: Generate error %v, want Validate's %v", c.name, gerr, err)
 		}
 	}
