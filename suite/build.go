@@ -7,6 +7,7 @@ import (
 	"github.com/sparsebench/sparsebench/hardware"
 	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/trace"
 	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
@@ -92,7 +93,7 @@ func (s *Scenario) Catalogue() (*catalogue.Catalogue, error) {
 // Trace builds the exact input of one run: the catalogue and the request
 // stream drawn from the run seed. Every scheduler replays the same trace for
 // the same point and seed.
-func (s *Scenario) Trace(p RunPoint) (*harness.Trace, error) {
+func (s *Scenario) Trace(p RunPoint) (*trace.Trace, error) {
 	p = s.Resolved(p)
 	cat, err := s.Catalogue()
 	if err != nil {
@@ -122,7 +123,7 @@ func (s *Scenario) Trace(p RunPoint) (*harness.Trace, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.ID(), err)
 	}
-	return &harness.Trace{Catalogue: *cat, Requests: reqs}, nil
+	return &trace.Trace{Catalogue: *cat, Requests: reqs}, nil
 }
 
 // Options are the simulation settings the scenario pins.

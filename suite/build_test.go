@@ -13,6 +13,7 @@ import (
 
 	"github.com/sparsebench/sparsebench/hardware"
 	"github.com/sparsebench/sparsebench/hardware/catalogue"
+	"github.com/sparsebench/sparsebench/harness/trace"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -40,7 +41,7 @@ func resolve(t testing.TB, id string) *Scenario {
 	return sc
 }
 
-func traceOf(t testing.TB, sc *Scenario, p RunPoint) *harness.Trace {
+func traceOf(t testing.TB, sc *Scenario, p RunPoint) *trace.Trace {
 	t.Helper()
 	tr, err := sc.Trace(p)
 	if err != nil {
@@ -49,7 +50,7 @@ func traceOf(t testing.TB, sc *Scenario, p RunPoint) *harness.Trace {
 	return tr
 }
 
-func traceBytes(t testing.TB, tr *harness.Trace) []byte {
+func traceBytes(t testing.TB, tr *trace.Trace) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if _, err := tr.WriteTo(&buf); err != nil {
@@ -299,14 +300,14 @@ func TestRunGridSameTraceForEveryJob(t *testing.T) {
 }
 
 // TestReplayEqualsDirect: a trace written with WriteTo and read back with
-// ParseTrace gives exactly the metrics of the run on the trace in memory.
+// Parse gives exactly the metrics of the run on the trace in memory.
 func TestReplayEqualsDirect(t *testing.T) {
 	js := jobs(t, "fcfs,sjf-sparse,prema,sdrm3,dysta,dysta-oracle,edf")
 	for _, sc := range builtinSuite(t).All() {
 		t.Run(sc.ID(), func(t *testing.T) {
 			direct := traceOf(t, sc, RunPoint{Requests: 300, Seed: 2})
 			data := traceBytes(t, direct)
-			replayed, err := harness.ParseTrace("replay.json", data)
+			replayed, err := trace.Parse("replay.json", data)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -22,7 +22,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/sparsebench/sparsebench/hardware"
-	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/trace"
 	"github.com/sparsebench/sparsebench/plugins/accelerator"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
@@ -663,7 +663,7 @@ func parseInto(file string, data []byte, fsys fs.FS, dir string) (*Scenario, err
 		line, col := locate(data, "arrivals.trace")
 		return nil, Problems{{File: file, Line: line, Col: col, Key: "arrivals.trace", Msg: fmt.Sprintf("cannot read trace %s: %v", s.Arrivals.Trace, err)}}
 	}
-	tr, err := harness.ParseTrace(s.Arrivals.Trace, raw)
+	tr, err := trace.Parse(s.Arrivals.Trace, raw)
 	if err != nil {
 		line, col := locate(data, "arrivals.trace")
 		return nil, Problems{{File: file, Line: line, Col: col, Key: "arrivals.trace", Msg: err.Error()}}

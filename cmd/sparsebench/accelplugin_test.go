@@ -47,7 +47,7 @@ func TestAcceleratorPlugin(t *testing.T) {
 	}
 
 	var stdout, stderr bytes.Buffer
-	err := run([]string{"run", "--trace", "../../harness/testdata/handwritten.json", "--accelerator-plugin", plug}, &stdout, &stderr)
+	err := run([]string{"run", "--trace", "../../harness/trace/testdata/handwritten.json", "--accelerator-plugin", plug}, &stdout, &stderr)
 	if exitCode(err) != 2 || !strings.Contains(err.Error(), "--accelerator-plugin") {
 		t.Errorf("run --trace with --accelerator-plugin: %v, want a usage error naming the flag", err)
 	}

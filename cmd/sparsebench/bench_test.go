@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/trace"
 	"github.com/sparsebench/sparsebench/harness/workload"
 )
 
@@ -19,8 +19,8 @@ func writeBenchTrace(b *testing.B, requests int, load float64) string {
 		b.Fatal(err)
 	}
 	path := filepath.Join(b.TempDir(), "trace.json")
-	tr := &harness.Trace{Catalogue: *cat, Requests: reqs}
-	if err := harness.WriteFileAtomic(path, func(w io.Writer) error { _, err := tr.WriteTo(w); return err }); err != nil {
+	tr := &trace.Trace{Catalogue: *cat, Requests: reqs}
+	if err := trace.WriteFileAtomic(path, func(w io.Writer) error { _, err := tr.WriteTo(w); return err }); err != nil {
 		b.Fatal(err)
 	}
 	return path

@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/trace"
 )
 
 // errHelp is returned after a command printed its help on request.
@@ -48,7 +48,7 @@ func isExit(err error) bool {
 func exitCode(err error) int {
 	var e *exitError
 	var u *usageError
-	var t *harness.TraceError
+	var t *trace.Error
 	switch {
 	case err == nil, errors.Is(err, errHelp):
 		return 0

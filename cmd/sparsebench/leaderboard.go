@@ -12,6 +12,7 @@ import (
 
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/harness/leaderboard"
+	"github.com/sparsebench/sparsebench/harness/trace"
 	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/suite"
@@ -113,7 +114,7 @@ func runLeaderboard(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	for _, name := range sortedKeys(files) {
-		if err := harness.WriteFileAtomic(filepath.Join(f.out, name), func(w io.Writer) error {
+		if err := trace.WriteFileAtomic(filepath.Join(f.out, name), func(w io.Writer) error {
 			_, err := w.Write(files[name])
 			return err
 		}); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sparsebench/sparsebench/hardware"
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/trace"
 	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/policies"
@@ -18,7 +19,7 @@ const runUsage = `sparsebench run (--scenario ID | --trace FILE | --lut-csv DIR 
 
 const runExample = `sparsebench run --scenario mobile-visual-perception --scheduler fcfs,dysta
 sparsebench run --scenario datacenter-personal-assistant@v1 --rate 40 --seeds 3 --format json
-sparsebench run --trace harness/testdata/handwritten.json --scheduler fcfs,dysta --format csv
+sparsebench run --trace harness/trace/testdata/handwritten.json --scheduler fcfs,dysta --format csv
 sparsebench run --scenario mobile-visual-perception --scheduler dysta --scheduler-plugin ./llf`
 
 type runFlags struct {
@@ -96,7 +97,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if f.seeds != 0 || f.rate != 0 || f.sloMult != 0 || f.requests != 0 {
 		return usageErr(fmt.Errorf("run: --seeds, --rate, --slo-mult and --requests apply to --scenario runs; a trace fixes them"))
 	}
-	tr, err := harness.ReadTraceFile(f.trace)
+	tr, err := trace.ReadFile(f.trace)
 	if err != nil {
 		return usageErr(err)
 	}
@@ -153,7 +154,7 @@ func (f *runFlags) jobs(specs []policies.Spec, stderr io.Writer) ([]harness.Job,
 // runJobs runs the jobs on the trace. A job that fails gets a row that
 // carries its error, so one broken scheduler never hides the others'
 // results; failed reports them afterwards.
-func runJobs(tr *harness.Trace, jobs []harness.Job, opt harness.Options, workers int) []resultRow {
+func runJobs(tr *trace.Trace, jobs []harness.Job, opt harness.Options, workers int) []resultRow {
 	outs, errs := harness.RunAll(&tr.Catalogue, tr.Requests, jobs, opt, workers)
 	rows := make([]resultRow, len(jobs))
 	for i, j := range jobs {
@@ -230,7 +231,7 @@ func runLUT(f runFlags, jobs []harness.Job, stdout io.Writer) error {
 		if err != nil {
 			return usageErr(err)
 		}
-		for _, r := range runJobs(&harness.Trace{Catalogue: *cat, Requests: reqs}, jobs, harness.Options{}, f.workers) {
+		for _, r := range runJobs(&trace.Trace{Catalogue: *cat, Requests: reqs}, jobs, harness.Options{}, f.workers) {
 			sd := w.Seed
 			r.Scenario, r.Point, r.Rate, r.SLOMult, r.Seed = "lut-csv:"+f.lutCSV, "custom", w.Rate, w.SLOMult, &sd
 			r.ScenarioHash = "-"

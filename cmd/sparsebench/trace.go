@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/trace"
 	"github.com/sparsebench/sparsebench/suite"
 )
 
@@ -56,7 +56,7 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 		_, err := tr.WriteTo(stdout)
 		return err
 	}
-	return harness.WriteFileAtomic(*out, func(w io.Writer) error {
+	return trace.WriteFileAtomic(*out, func(w io.Writer) error {
 		_, err := tr.WriteTo(w)
 		return err
 	})

@@ -7,19 +7,19 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/trace"
 )
 
 // run --trace applies the trace's preemption_cost_s unless
 // --preemption-cost overrides it.
 func TestRunTraceUsesItsPreemptionCost(t *testing.T) {
-	tr, err := harness.ReadTraceFile(filepath.Join("..", "..", "harness", "testdata", "handwritten.json"))
+	tr, err := trace.ReadFile(filepath.Join("..", "..", "harness", "testdata", "handwritten.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	tr.PreemptionCost = 0.25
 	path := filepath.Join(t.TempDir(), "cost.json")
-	if err := harness.WriteFileAtomic(path, func(w io.Writer) error { _, err := tr.WriteTo(w); return err }); err != nil {
+	if err := trace.WriteFileAtomic(path, func(w io.Writer) error { _, err := tr.WriteTo(w); return err }); err != nil {
 		t.Fatal(err)
 	}
 	makespan := func(extra ...string) (float64, int) {

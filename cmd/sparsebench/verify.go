@@ -18,6 +18,7 @@ import (
 
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/harness/leaderboard"
+	"github.com/sparsebench/sparsebench/harness/trace"
 	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/scenarios"
@@ -1013,7 +1014,7 @@ func matchRows(v *verification, id string, idx []int, file []resultRow, gen []ma
 
 // verifyTraceRun replays the trace given with --trace.
 func verifyTraceRun(v *verification, file []resultRow, gen []map[string]any, f verifyFlags) ([]string, error) {
-	tr, err := harness.ReadTraceFile(f.trace)
+	tr, err := trace.ReadFile(f.trace)
 	if err != nil {
 		return nil, usageErr(err)
 	}

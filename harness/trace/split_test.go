@@ -1,4 +1,4 @@
-package harness
+package trace
 
 import (
 	"bytes"
@@ -117,7 +117,7 @@ func TestDecodeTraceParallelDeclines(t *testing.T) {
 func TestParseTraceDuplicateKeysStillDecode(t *testing.T) {
 	data := splitTestTrace(t)
 	dup := strings.Replace(string(data), `{"format":`, `{"preemption_cost_s": 7, "format":`, 1)
-	tr, err := ParseTrace("dup.json", []byte(dup))
+	tr, err := Parse("dup.json", []byte(dup))
 	if err != nil {
 		t.Fatal(err)
 	}

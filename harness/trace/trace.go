@@ -1,4 +1,10 @@
-package harness
+// Package trace reads and writes sparsebench-trace/1 files (TRACE.md in this
+// folder): the exact input of a run — the catalogue with its samples and
+// static tables, the request stream and the preemption cost — so that any
+// run can be replayed with identical metrics. Parse reports every problem as
+// an *Error naming the file, the JSON path and what was expected; large
+// traces are decoded in parallel after a structural scan (split.go).
+package trace
 
 import (
 	"bytes"
@@ -19,9 +25,9 @@ import (
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
-// TraceFormat is the format tag of the trace files this version reads and
+// Format is the format tag of the trace files this version reads and
 // writes. TRACE.md documents the format.
-const TraceFormat = "sparsebench-trace/1"
+const Format = "sparsebench-trace/1"
 
 // Trace is a complete, replayable run input: the catalogue of variants with
 // their samples and static tables, and the request stream.
@@ -65,43 +71,43 @@ type traceRequest struct {
 	Deadline *float64 `json:"deadline_s"`
 }
 
-// TraceError is a problem in a trace file, located by its JSON path.
-type TraceError struct {
+// Error is a problem in a trace file, located by its JSON path.
+type Error struct {
 	File string
 	Path string // e.g. requests[17].arrival_s
 	Msg  string
 }
 
-func (e *TraceError) Error() string {
+func (e *Error) Error() string {
 	if e.Path == "" {
 		return fmt.Sprintf("%s: %s", e.File, e.Msg)
 	}
 	return fmt.Sprintf("%s: %s: %s", e.File, e.Path, e.Msg)
 }
 
-// ReadTraceFile reads and validates a trace file.
-func ReadTraceFile(path string) (*Trace, error) {
+// ReadFile reads and validates a trace file.
+func ReadFile(path string) (*Trace, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return ParseTrace(path, data)
+	return Parse(path, data)
 }
 
-// ParseTrace decodes and validates a trace; name labels error messages.
-func ParseTrace(name string, data []byte) (*Trace, error) {
+// Parse decodes and validates a trace; name labels error messages.
+func Parse(name string, data []byte) (*Trace, error) {
 	f, err := decodeTrace(name, data)
 	if err != nil {
 		return nil, err
 	}
 	fail := func(path, format string, args ...any) error {
-		return &TraceError{File: name, Path: path, Msg: fmt.Sprintf(format, args...)}
+		return &Error{File: name, Path: path, Msg: fmt.Sprintf(format, args...)}
 	}
 	if f.Format == nil {
-		return nil, fail("format", "missing; want %q", TraceFormat)
+		return nil, fail("format", "missing; want %q", Format)
 	}
-	if *f.Format != TraceFormat {
-		return nil, fail("format", "unknown format %q; want %q", *f.Format, TraceFormat)
+	if *f.Format != Format {
+		return nil, fail("format", "unknown format %q; want %q", *f.Format, Format)
 	}
 	if len(f.Models) == 0 {
 		return nil, fail("models", "missing or empty; want at least one model")
@@ -257,9 +263,9 @@ func decodeTrace(name string, data []byte) (traceFile, error) {
 	if err := json.Unmarshal(data, &f); err != nil {
 		var typ *json.UnmarshalTypeError
 		if errors.As(err, &typ) {
-			return f, &TraceError{File: name, Path: pathAt(data, typ.Offset), Msg: describeTypeError(typ)}
+			return f, &Error{File: name, Path: pathAt(data, typ.Offset), Msg: describeTypeError(typ)}
 		}
-		return f, &TraceError{File: name, Msg: describeJSONError(data, err)}
+		return f, &Error{File: name, Msg: describeJSONError(data, err)}
 	}
 	return f, nil
 }
@@ -416,7 +422,7 @@ func lineCol(data []byte, off int64) (int, int) {
 // one request per line, so traces diff well.
 func (t *Trace) WriteTo(w io.Writer) (int64, error) {
 	var buf bytes.Buffer
-	buf.WriteString("{\"format\": \"" + TraceFormat + "\",\n")
+	buf.WriteString("{\"format\": \"" + Format + "\",\n")
 	if t.PreemptionCost != 0 {
 		buf.WriteString("\"preemption_cost_s\": " + strconv.FormatFloat(t.PreemptionCost, 'g', -1, 64) + ",\n")
 	}

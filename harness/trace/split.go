@@ -1,10 +1,12 @@
-package harness
+package trace
 
 import (
 	"bytes"
 	"encoding/json"
 
 	fastjson "github.com/goccy/go-json"
+
+	"github.com/sparsebench/sparsebench/harness"
 )
 
 // Decoding a trace is mostly parsing the floats of its models' samples,
@@ -41,7 +43,7 @@ func decodeTraceParallel(data []byte, f *traceFile) bool {
 	}
 	failed := make([]bool, len(s.models)+1)
 	// The requests go first: they are the largest single piece.
-	ForEach(len(s.models)+1, 0, func(i int) {
+	harness.ForEach(len(s.models)+1, 0, func(i int) {
 		if i == 0 {
 			if s.requests != nil {
 				failed[0] = fastjson.Unmarshal(s.requests, &f.Requests) != nil

@@ -1,4 +1,4 @@
-package harness_test
+package trace_test
 
 import (
 	"bytes"
@@ -17,7 +17,10 @@ import (
 
 	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/trace"
 	"github.com/sparsebench/sparsebench/harness/workload"
+	"github.com/sparsebench/sparsebench/plugins/policies"
+	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
 // ---------------------------------------------------------------- Derive
@@ -108,7 +111,7 @@ func TestDeriveErrors(t *testing.T) {
 // The hand-written example trace stores tables that are those Derive
 // computes from its samples.
 func TestHandwrittenTraceTablesAreDerived(t *testing.T) {
-	tr, err := harness.ReadTraceFile(filepath.Join("testdata", "handwritten.json"))
+	tr, err := trace.ReadFile(filepath.Join("testdata", "handwritten.json"))
 	if err != nil {
 		t.Skipf("no example trace: %v", err)
 	}
@@ -134,7 +137,7 @@ func TestTraceRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &harness.Trace{Catalogue: *cat, Requests: reqs}
+	want := &trace.Trace{Catalogue: *cat, Requests: reqs}
 	var buf bytes.Buffer
 	n, err := want.WriteTo(&buf)
 	if err != nil {
@@ -150,7 +153,7 @@ func TestTraceRoundTrip(t *testing.T) {
 	if lines := bytes.Count(buf.Bytes(), []byte("\n")); lines != 5+len(cat.Models)+len(reqs) {
 		t.Errorf("%d lines for %d models and %d requests", lines, len(cat.Models), len(reqs))
 	}
-	got, err := harness.ParseTrace("rt.json", buf.Bytes())
+	got, err := trace.Parse("rt.json", buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,10 +162,10 @@ func TestTraceRoundTrip(t *testing.T) {
 	}
 	// The same through a file.
 	path := filepath.Join(t.TempDir(), "t.json")
-	if err := harness.WriteFileAtomic(path, func(w io.Writer) error { _, err := want.WriteTo(w); return err }); err != nil {
+	if err := trace.WriteFileAtomic(path, func(w io.Writer) error { _, err := want.WriteTo(w); return err }); err != nil {
 		t.Fatal(err)
 	}
-	got, err = harness.ReadTraceFile(path)
+	got, err = trace.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,6 +173,13 @@ func TestTraceRoundTrip(t *testing.T) {
 		t.Errorf("file round trip (-written +read):\n%s", diff)
 	}
 	// Replaying the read trace gives the same outcome as the original.
+	mustPolicy := func(t *testing.T, name string) scheduler.Scheduler {
+		e, ok := policies.Lookup(name)
+		if !ok {
+			t.Fatalf("no policy %s", name)
+		}
+		return e.New(policies.Defaults())
+	}
 	a, err := harness.Run(cat, reqs, mustPolicy(t, "dysta"), harness.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -181,8 +191,8 @@ func TestTraceRoundTrip(t *testing.T) {
 	if diff := cmp.Diff(a, b); diff != "" {
 		t.Errorf("replay differs (-original +replayed):\n%s", diff)
 	}
-	if _, err := harness.ReadTraceFile(filepath.Join(t.TempDir(), "missing.json")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("ReadTraceFile(missing) = %v, want a not-exist error", err)
+	if _, err := trace.ReadFile(filepath.Join(t.TempDir(), "missing.json")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("ReadFile(missing) = %v, want a not-exist error", err)
 	}
 }
 
@@ -209,7 +219,7 @@ func baseTrace(t *testing.T) map[string]any {
 	if err := cat.Derive(); err != nil {
 		t.Fatal(err)
 	}
-	tr := &harness.Trace{Catalogue: *cat}
+	tr := &trace.Trace{Catalogue: *cat}
 	for i := 0; i < 20; i++ {
 		a := float64(i) * 0.25
 		tr.Requests = append(tr.Requests, workload.Request{Arrival: a, Model: i % 3, Sample: 0, Priority: 1, Deadline: a + 2})
@@ -218,7 +228,7 @@ func baseTrace(t *testing.T) map[string]any {
 	if _, err := tr.WriteTo(&buf); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := harness.ParseTrace("base.json", buf.Bytes()); err != nil {
+	if _, err := trace.Parse("base.json", buf.Bytes()); err != nil {
 		t.Fatalf("base trace is invalid: %v", err)
 	}
 	d := json.NewDecoder(&buf)
@@ -379,16 +389,16 @@ func TestParseTraceBadInput(t *testing.T) {
 // was expected.
 func checkTraceError(t *testing.T, data []byte, path, msg string) {
 	t.Helper()
-	tr, err := harness.ParseTrace("bad.json", data)
+	tr, err := trace.Parse("bad.json", data)
 	if err == nil {
-		t.Fatalf("ParseTrace accepted it: %d requests", len(tr.Requests))
+		t.Fatalf("Parse accepted it: %d requests", len(tr.Requests))
 	}
-	var te *harness.TraceError
+	var te *trace.Error
 	if !errors.As(err, &te) {
-		t.Fatalf("error %q is a %T, want a *harness.TraceError", err, err)
+		t.Fatalf("error %q is a %T, want a *trace.Error", err, err)
 	}
 	if te.File != "bad.json" || te.Path != path {
-		t.Errorf("TraceError{File: %q, Path: %q}, want {bad.json, %q}\n  message: %s", te.File, te.Path, path, err)
+		t.Errorf("Error{File: %q, Path: %q}, want {bad.json, %q}\n  message: %s", te.File, te.Path, path, err)
 	}
 	prefix := "bad.json: "
 	if path != "" {
@@ -421,13 +431,13 @@ func TestParseTraceIgnoresExtraFields(t *testing.T) {
 	edit(t, doc, "generator", "sparsebench vX", false)
 	edit(t, doc, "models[0].pattern", "N:M", false)
 	edit(t, doc, "requests[3].note", "x", false)
-	if _, err := harness.ParseTrace("extra.json", encode(t, doc)); err != nil {
+	if _, err := trace.Parse("extra.json", encode(t, doc)); err != nil {
 		t.Errorf("extra fields rejected: %v", err)
 	}
 }
 
 func TestTraceErrorFormat(t *testing.T) {
-	e := &harness.TraceError{File: "f.json", Path: "requests[17].arrival_s", Msg: "missing"}
+	e := &trace.Error{File: "f.json", Path: "requests[17].arrival_s", Msg: "missing"}
 	if got, want := e.Error(), "f.json: requests[17].arrival_s: missing"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}

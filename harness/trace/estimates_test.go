@@ -1,10 +1,11 @@
-package harness
+package trace
 
 import (
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
@@ -25,7 +26,7 @@ func TestParseTraceZeroEstimate(t *testing.T) {
 	if bad == string(data) {
 		t.Fatal("test setup: edit did not apply")
 	}
-	_, err = ParseTrace("z.json", []byte(bad))
+	_, err = Parse("z.json", []byte(bad))
 	want := "z.json: models[0].family_avg_latency_s[1]: 0; want an estimate of at least 1e-12 s"
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("err = %v, want it to start with %q", err, want)
@@ -41,7 +42,7 @@ func TestRunChecksRequests(t *testing.T) {
 		"bad sample":  {{Arrival: 0, Sample: 2, Deadline: 9}},
 		"neg. sample": {{Arrival: 0, Sample: -1, Deadline: 9}},
 	} {
-		if _, err := Run(cat, reqs, &firstSlot{}, Options{}); err == nil {
+		if _, err := harness.Run(cat, reqs, &firstSlot{}, harness.Options{}); err == nil {
 			t.Errorf("%s: Run accepted the requests", name)
 		}
 	}
@@ -54,7 +55,7 @@ func TestTracePreemptionCost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := ParseTrace("h.json", data)
+	tr, err := Parse("h.json", data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,12 +70,12 @@ func TestTracePreemptionCost(t *testing.T) {
 	tr.PreemptionCost = 0.002
 	buf.Reset()
 	tr.WriteTo(&buf)
-	back, err := ParseTrace("h2.json", []byte(buf.String()))
+	back, err := Parse("h2.json", []byte(buf.String()))
 	if err != nil || back.PreemptionCost != 0.002 {
 		t.Errorf("round trip: cost %v, err %v; want 0.002", back, err)
 	}
 	bad := strings.Replace(buf.String(), `"preemption_cost_s": 0.002`, `"preemption_cost_s": -1`, 1)
-	if _, err := ParseTrace("b.json", []byte(bad)); err == nil || !strings.Contains(err.Error(), "b.json: preemption_cost_s: -1") {
+	if _, err := Parse("b.json", []byte(bad)); err == nil || !strings.Contains(err.Error(), "b.json: preemption_cost_s: -1") {
 		t.Errorf("negative cost: %v", err)
 	}
 }
