@@ -8,6 +8,7 @@ package golden
 
 import (
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/plugins/lineup"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/suite"
 )
@@ -37,7 +38,7 @@ func BuiltinJobs() []harness.Job {
 	if err != nil {
 		panic(err) // "all" always parses
 	}
-	return harness.PolicyJobs(specs)
+	return lineup.Builtin(specs)
 }
 
 // Compute runs the jobs on the scenario's operating points and seeds.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/plugins/host"
+	"github.com/sparsebench/sparsebench/plugins/lineup"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/suite"
 )
@@ -103,7 +104,7 @@ func TestGoldenOutOfProcess(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		jobs = append(jobs, host.BuiltinJob(spec, sparsebenchExe, host.Config{}))
+		jobs = append(jobs, lineup.Isolated([]policies.Spec{spec}, sparsebenchExe, host.Config{})...)
 	}
 	for _, ps := range processScenarios {
 		t.Run(ps.id, func(t *testing.T) {

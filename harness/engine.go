@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/sparsebench/sparsebench/hardware/catalogue"
+	"github.com/sparsebench/sparsebench/harness/parallel"
 	"github.com/sparsebench/sparsebench/harness/workload"
-	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
@@ -202,7 +202,7 @@ func RunAll(cat *catalogue.Catalogue, reqs []workload.Request, jobs []Job, opt O
 		}
 		return outs, errs
 	}
-	ForEach(len(jobs), workers, func(i int) {
+	parallel.ForEach(len(jobs), workers, func(i int) {
 		outs[i], errs[i] = p.RunJob(jobs[i], opt)
 	})
 	return outs, errs
@@ -219,14 +219,4 @@ func (p *Prepared) RunJob(job Job, opt Options) (*Outcome, error) {
 		defer c.Close()
 	}
 	return p.Run(s, opt)
-}
-
-// PolicyJobs are the jobs of built-in policy specs, run in process and
-// labelled with the spec's text.
-func PolicyJobs(specs []policies.Spec) []Job {
-	jobs := make([]Job, len(specs))
-	for i, s := range specs {
-		jobs[i] = Job{Label: s.Text, New: func() (scheduler.Scheduler, error) { return s.New(), nil }}
-	}
-	return jobs
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/parallel"
 )
 
 // NamedPoint is an operating point with its label (an operating point's
@@ -67,7 +68,7 @@ func (s *Scenario) RunGrid(points []NamedPoint, seeds []uint64, jobs []harness.J
 func (s *Scenario) RunGridTimed(points []NamedPoint, seeds []uint64, jobs []harness.Job, workers int, timeDecisions bool) ([]Cell, error) {
 	prepared := make([]*harness.Prepared, len(points)*len(seeds))
 	errs := make([]error, len(prepared))
-	harness.ForEach(len(prepared), workers, func(i int) {
+	parallel.ForEach(len(prepared), workers, func(i int) {
 		pt := points[i/len(seeds)].RunPoint
 		pt.Seed = seeds[i%len(seeds)]
 		tr, err := s.Trace(pt)
@@ -84,7 +85,7 @@ func (s *Scenario) RunGridTimed(points []NamedPoint, seeds []uint64, jobs []harn
 	cells := make([]Cell, len(prepared)*len(jobs))
 	opt := s.Options()
 	opt.TimeDecisions = timeDecisions
-	harness.ForEach(len(cells), workers, func(i int) {
+	parallel.ForEach(len(cells), workers, func(i int) {
 		t, j := i/len(jobs), i%len(jobs)
 		np := points[t/len(seeds)]
 		np.RunPoint = s.Resolved(np.RunPoint)

@@ -4,8 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/sparsebench/sparsebench/harness"
-
+	"github.com/sparsebench/sparsebench/plugins/lineup"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/suite"
 )
@@ -19,7 +18,7 @@ func runDefault(stdout, stderr io.Writer) error {
 		return err
 	}
 	specs, _ := policies.ParseList("all")
-	res, err := runScenarios(s.Latest(), nil, 0, harness.PolicyJobs(specs), 0)
+	res, err := runScenarios(s.Latest(), nil, 0, lineup.Builtin(specs), 0)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/sparsebench/sparsebench/harness/leaderboard"
 	"github.com/sparsebench/sparsebench/harness/trace"
 	"github.com/sparsebench/sparsebench/plugins/host"
+	"github.com/sparsebench/sparsebench/plugins/lineup"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/suite"
 )
@@ -85,7 +86,7 @@ func runLeaderboard(args []string, stdout, stderr io.Writer) error {
 			scs = append(scs, sc)
 		}
 	}
-	jobs := harness.PolicyJobs(specs)
+	jobs := lineup.Builtin(specs)
 	if f.plugins != "" {
 		paths := strings.Split(f.plugins, ",")
 		f.plugin.Stderr = stderr

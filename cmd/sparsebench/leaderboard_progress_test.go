@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/plugins/lineup"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/suite"
 )
@@ -107,7 +107,7 @@ func TestLeaderboardProgressSteps(t *testing.T) {
 	}
 	scs := s.Latest()
 	f := leaderboardFlags{seeds: 2, requests: 30}
-	jobs := harness.PolicyJobs(specs)
+	jobs := lineup.Builtin(specs)
 	total := leaderboardSteps(scs, f, len(jobs))
 	prog := newProgress(io.Discard, total)
 	if prog == nil {

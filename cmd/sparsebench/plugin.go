@@ -21,6 +21,7 @@ import (
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/host"
+	"github.com/sparsebench/sparsebench/plugins/lineup"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 	"github.com/sparsebench/sparsebench/plugins/sdk"
@@ -108,7 +109,7 @@ func pluginJobs(paths []string, cfg host.Config) ([]harness.Job, error) {
 	}
 	jobs := make([]harness.Job, len(paths))
 	for i, p := range paths {
-		jobs[i] = host.PluginJob(p, cfg)
+		jobs[i] = lineup.Plugin(p, cfg)
 		if base[filepath.Base(p)] > 1 {
 			jobs[i].Label = p
 		}
@@ -148,11 +149,7 @@ func isolatedJobs(specs []policies.Spec, cfg host.Config) ([]harness.Job, error)
 	if err != nil {
 		return nil, fmt.Errorf("--isolation process: cannot find the sparsebench binary to serve the policies: %w", err)
 	}
-	jobs := make([]harness.Job, len(specs))
-	for i, s := range specs {
-		jobs[i] = host.BuiltinJob(s, exe, cfg)
-	}
-	return jobs, nil
+	return lineup.Isolated(specs, exe, cfg), nil
 }
 
 // acceleratorPlugin starts the accelerator plugin at path (for

@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/sparsebench/sparsebench/hardware"
-	"github.com/sparsebench/sparsebench/harness"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sparsebench/sparsebench/plugins/host"
+	"github.com/sparsebench/sparsebench/plugins/lineup"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 	"github.com/sparsebench/sparsebench/plugins/sdk"
@@ -121,7 +121,7 @@ func TestIsolatedJobsEqualInProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := runScenarios([]*suite.Scenario{sc}, points, 1, harness.PolicyJobs(specs), 0)
+	in, err := runScenarios([]*suite.Scenario{sc}, points, 1, lineup.Builtin(specs), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,7 +337,7 @@ func BenchmarkIsolationCost(b *testing.B) {
 	var tin, tout time.Duration
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
-		if _, err := runScenarios([]*suite.Scenario{sc}, points, 1, harness.PolicyJobs(specs), 0); err != nil {
+		if _, err := runScenarios([]*suite.Scenario{sc}, points, 1, lineup.Builtin(specs), 0); err != nil {
 			b.Fatal(err)
 		}
 		t1 := time.Now()

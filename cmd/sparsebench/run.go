@@ -11,6 +11,7 @@ import (
 	"github.com/sparsebench/sparsebench/harness/trace"
 	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/host"
+	"github.com/sparsebench/sparsebench/plugins/lineup"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
@@ -122,7 +123,7 @@ func (f *runFlags) jobs(specs []policies.Spec, stderr io.Writer) ([]harness.Job,
 	var jobs []harness.Job
 	switch f.isolation {
 	case "inprocess":
-		jobs = harness.PolicyJobs(specs)
+		jobs = lineup.Builtin(specs)
 	case "process":
 		f.plugin.Stderr = stderr
 		js, err := isolatedJobs(specs, f.plugin)

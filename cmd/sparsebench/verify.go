@@ -20,6 +20,7 @@ import (
 	"github.com/sparsebench/sparsebench/harness/leaderboard"
 	"github.com/sparsebench/sparsebench/harness/trace"
 	"github.com/sparsebench/sparsebench/plugins/host"
+	"github.com/sparsebench/sparsebench/plugins/lineup"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/scenarios"
 	"github.com/sparsebench/sparsebench/suite"
@@ -556,7 +557,7 @@ func resolveSchedulers(v *verification, labels []string, plugins []string, recor
 		sum, hasSum := lookupPlugin(label, recorded)
 		if path == "" {
 			if spec, err := policies.ParseSpec(label); err == nil && !hasSum {
-				set.jobs = append(set.jobs, harness.PolicyJobs([]policies.Spec{spec})...)
+				set.jobs = append(set.jobs, lineup.Builtin([]policies.Spec{spec})...)
 				continue
 			}
 			if hasSum {
@@ -586,7 +587,7 @@ func resolveSchedulers(v *verification, labels []string, plugins []string, recor
 			c.note = fmt.Sprintf("plugin checksum mismatch: %s is not the binary the results were computed with; its rows are re-run with it anyway", path)
 		}
 		v.provenance(c)
-		job := host.PluginJob(path, cfg)
+		job := lineup.Plugin(path, cfg)
 		job.Label = label
 		set.jobs = append(set.jobs, job)
 	}

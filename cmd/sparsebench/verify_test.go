@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/harness/leaderboard"
 	"github.com/sparsebench/sparsebench/plugins/host"
+	"github.com/sparsebench/sparsebench/plugins/lineup"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/suite"
 )
@@ -408,7 +408,7 @@ func TestVerifyPlugins(t *testing.T) {
 		t.Fatal(err)
 	}
 	specs, _ := policies.ParseList("fcfs,dysta")
-	jobs := append(harness.PolicyJobs(specs), host.PluginJob(plug, host.Config{}))
+	jobs := append(lineup.Builtin(specs), lineup.Plugin(plug, host.Config{}))
 	lb, err := computeLeaderboard([]*suite.Scenario{sc}, leaderboardFlags{seeds: 2, requests: 40}, jobs)
 	if err != nil {
 		t.Fatal(err)

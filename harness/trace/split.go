@@ -6,7 +6,7 @@ import (
 
 	fastjson "github.com/goccy/go-json"
 
-	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/parallel"
 )
 
 // Decoding a trace is mostly parsing the floats of its models' samples,
@@ -43,7 +43,7 @@ func decodeTraceParallel(data []byte, f *traceFile) bool {
 	}
 	failed := make([]bool, len(s.models)+1)
 	// The requests go first: they are the largest single piece.
-	harness.ForEach(len(s.models)+1, 0, func(i int) {
+	parallel.ForEach(len(s.models)+1, 0, func(i int) {
 		if i == 0 {
 			if s.requests != nil {
 				failed[0] = fastjson.Unmarshal(s.requests, &f.Requests) != nil

@@ -39,7 +39,7 @@ func BenchmarkDecisionRoundTrip(b *testing.B) {
 		b.Fatal(err)
 	}
 	spec, _ := policies.ParseSpec("fcfs")
-	job := BuiltinJob(spec, testExe(b), Config{})
+	job := builtinJob(spec, testExe(b), Config{})
 	var all []time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

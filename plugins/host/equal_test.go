@@ -30,7 +30,7 @@ func TestOutOfProcessEqualsInProcess(t *testing.T) {
 		}})
 	}
 	for i, s := range specs {
-		i, j := i, BuiltinJob(s, exe, Config{})
+		i, j := i, builtinJob(s, exe, Config{})
 		jobs = append(jobs, harness.Job{Label: j.Label, New: func() (scheduler.Scheduler, error) {
 			sch, err := j.New()
 			if err == nil {

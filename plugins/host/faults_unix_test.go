@@ -74,10 +74,10 @@ func TestFaults(t *testing.T) {
 			path := badPlugin(t, tc.mode)
 			fcfs, _ := policies.ParseSpec("fcfs")
 			var good *Scheduler
-			goodJob := BuiltinJob(fcfs, testExe(t), Config{})
+			goodJob := builtinJob(fcfs, testExe(t), Config{})
 			jobs := []harness.Job{
 				{Label: "in-process", New: func() (scheduler.Scheduler, error) { return fcfs.New(), nil }},
-				PluginJob(path, tc.cfg),
+				pluginJob(path, tc.cfg),
 				{Label: goodJob.Label, New: func() (scheduler.Scheduler, error) {
 					s, err := goodJob.New()
 					if err == nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sparsebench/sparsebench/hardware"
 	"github.com/sparsebench/sparsebench/hardware/catalogue"
+	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/internal/wire"
 	"github.com/sparsebench/sparsebench/plugins/policies"
@@ -182,4 +183,27 @@ func testExe(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return exe
+}
+
+// builtinJob runs the built-in policy of spec out of process, as
+// lineup.Isolated does (lineup imports this package, so tests here cannot).
+func builtinJob(spec policies.Spec, exe string, cfg Config) harness.Job {
+	return harness.Job{Label: spec.Text, New: func() (scheduler.Scheduler, error) {
+		s, err := BuiltinScheduler(spec.Text, exe, cfg)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}}
+}
+
+// pluginJob runs the scheduler plugin at path, as lineup.Plugin does.
+func pluginJob(path string, cfg Config) harness.Job {
+	return harness.Job{Label: filepath.Base(path), New: func() (scheduler.Scheduler, error) {
+		s, err := LaunchScheduler(path, nil, cfg)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}}
 }

@@ -3,14 +3,11 @@ package host
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync/atomic"
 	"time"
 
-	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/plugins/internal/wire"
 	"github.com/sparsebench/sparsebench/plugins/pluginpb"
-	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
@@ -63,6 +60,16 @@ const maxPending = 1024
 // describe itself. On error nothing is left running.
 func LaunchScheduler(path string, args []string, cfg Config) (*Scheduler, error) {
 	return launchScheduler(fmt.Sprintf("plugin %s", path), path, args, cfg)
+}
+
+// BuiltinScheduler runs the built-in policy of spec (a policy name with
+// optional parameters, as `sparsebench run --scheduler` takes it) out of
+// process, as `exe plugin serve scheduler SPEC`, exe being a sparsebench
+// binary. cfg.SHA256 is not used.
+func BuiltinScheduler(spec, exe string, cfg Config) (*Scheduler, error) {
+	cfg.SHA256 = ""
+	label := fmt.Sprintf("built-in %s run out of process by %s", spec, exe)
+	return launchScheduler(label, exe, []string{"plugin", "serve", "scheduler", spec}, cfg)
 }
 
 func launchScheduler(label, path string, args []string, cfg Config) (*Scheduler, error) {
@@ -347,38 +354,4 @@ func (s *Scheduler) Close() error {
 	}
 	s.proc.kill(s.err != nil || s.fired.Load())
 	return nil
-}
-
-// PluginJob is a harness job that runs the scheduler plugin at path, one
-// process per run. Its label is the file name.
-func PluginJob(path string, cfg Config) harness.Job {
-	return harness.Job{
-		Label: filepath.Base(path),
-		New: func() (scheduler.Scheduler, error) {
-			s, err := LaunchScheduler(path, nil, cfg)
-			if err != nil {
-				return nil, err
-			}
-			return s, nil
-		},
-	}
-}
-
-// BuiltinJob is a harness job that runs the built-in policy of spec out of
-// process, as `exe plugin serve scheduler SPEC`, exe being a sparsebench
-// binary. Its label is the spec, as for the in-process job, and its
-// results are the same. cfg.SHA256 is not used.
-func BuiltinJob(spec policies.Spec, exe string, cfg Config) harness.Job {
-	cfg.SHA256 = ""
-	return harness.Job{
-		Label: spec.Text,
-		New: func() (scheduler.Scheduler, error) {
-			label := fmt.Sprintf("built-in %s run out of process by %s", spec.Text, exe)
-			s, err := launchScheduler(label, exe, []string{"plugin", "serve", "scheduler", spec.Text}, cfg)
-			if err != nil {
-				return nil, err
-			}
-			return s, nil
-		},
-	}
 }

@@ -1,4 +1,7 @@
-package harness
+// Package parallel runs independent pieces of work on a bounded number of
+// goroutines; callers write each result into its own slot, so outcomes never
+// depend on the number of workers or their scheduling.
+package parallel
 
 import (
 	"runtime"
