@@ -43,7 +43,7 @@ func BuiltinJobs() []harness.Job {
 
 // Compute runs the jobs on the scenario's operating points and seeds.
 func Compute(sc *suite.Scenario, jobs []harness.Job, workers int) (*File, error) {
-	cells, err := sc.RunGrid(sc.OperatingPoints(), sc.SeedList(0), jobs, workers)
+	cells, err := sc.RunGrid(sc.OperatingPoints(), sc.SeedList(0), jobs, suite.GridOptions{Workers: workers})
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func Compute(sc *suite.Scenario, jobs []harness.Job, workers int) (*File, error)
 			return nil, c.Err
 		}
 		f.Results = append(f.Results, Row{
-			Point: c.Point.Name, Rate: c.Point.Rate, SLOMult: c.Point.SLOMult, Seed: c.Point.Seed,
+			Point: c.Run.Name, Rate: c.Run.Rate, SLOMult: c.Run.SLOMult, Seed: c.Run.Seed,
 			Scheduler: c.Scheduler, Oracle: c.Outcome.Scheduler.Oracle, Decisions: c.Outcome.Decisions,
 			Metrics: c.Outcome.Metrics,
 		})

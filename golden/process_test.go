@@ -148,7 +148,7 @@ func TestGoldenOutOfProcess(t *testing.T) {
 // computeWith is Compute on the given seeds only. A failed run (a plugin
 // that did not start, say) is an error naming it.
 func computeWith(sc *suite.Scenario, seeds []uint64, jobs []harness.Job) (*File, error) {
-	cells, err := sc.RunGrid(sc.OperatingPoints(), seeds, jobs, 0)
+	cells, err := sc.RunGrid(sc.OperatingPoints(), seeds, jobs, suite.GridOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +160,7 @@ func computeWith(sc *suite.Scenario, seeds []uint64, jobs []harness.Job) (*File,
 			continue
 		}
 		f.Results = append(f.Results, Row{
-			Point: c.Point.Name, Rate: c.Point.Rate, SLOMult: c.Point.SLOMult, Seed: c.Point.Seed,
+			Point: c.Run.Name, Rate: c.Run.Rate, SLOMult: c.Run.SLOMult, Seed: c.Run.Seed,
 			Scheduler: c.Scheduler, Oracle: c.Outcome.Scheduler.Oracle, Decisions: c.Outcome.Decisions,
 			Metrics: c.Outcome.Metrics,
 		})

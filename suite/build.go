@@ -12,18 +12,18 @@ import (
 	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
-// RunPoint fixes what varies between runs of one scenario: the operating
-// point, the request count and the run seed. Zero values take the
+// Run fixes what varies between runs of one scenario: the point, the
+// request count and the run seed. Every scheduler replays the same request
+// stream for the same Run (common random numbers). Zero values take the
 // scenario's defaults.
-type RunPoint struct {
-	Rate     float64
-	SLOMult  float64
+type Run struct {
+	Point
 	Requests int
 	Seed     uint64
 }
 
-// Resolved fills a point's zero fields from the scenario's defaults.
-func (s *Scenario) Resolved(p RunPoint) RunPoint {
+// Resolved fills a run's zero fields from the scenario's defaults.
+func (s *Scenario) Resolved(p Run) Run {
 	if p.Rate == 0 {
 		p.Rate = s.Arrivals.Rate
 	}
@@ -36,12 +36,14 @@ func (s *Scenario) Resolved(p RunPoint) RunPoint {
 	return p
 }
 
-var catalogues sync.Map // scenario hash → *catalogueOnce
-
+// catalogueOnce builds a scenario's catalogue once, on the scenario's own
+// accelerator model or, when acc is set, on a substitute.
 type catalogueOnce struct {
-	once sync.Once
-	cat  *catalogue.Catalogue
-	err  error
+	acc   accelerator.Accelerator
+	label string
+	once  sync.Once
+	cat   *catalogue.Catalogue
+	err   error
 }
 
 // WithAccelerator returns a copy of the scenario whose catalogue is built
@@ -50,40 +52,34 @@ type catalogueOnce struct {
 // results; label describes the substitute in outputs.
 func (s *Scenario) WithAccelerator(acc accelerator.Accelerator, label string) *Scenario {
 	c := *s
-	c.accel = &accelOverride{acc: acc, label: label}
+	c.catalogue = &catalogueOnce{acc: acc, label: label}
 	return &c
 }
 
 // AcceleratorLabel is empty for the scenario's own accelerator model, and
 // describes the substitute otherwise.
 func (s *Scenario) AcceleratorLabel() string {
-	if s.accel == nil {
+	if s.catalogue == nil || s.catalogue.acc == nil {
 		return ""
 	}
-	return s.accel.label
-}
-
-type accelOverride struct {
-	acc   accelerator.Accelerator
-	label string
-	catalogueOnce
+	return s.catalogue.label
 }
 
 // Catalogue is the scenario's catalogue: every variant with its samples,
 // generated from the data-set seed. It depends on nothing else, so it is
 // built once per scenario and shared (read-only) by every run.
 func (s *Scenario) Catalogue() (*catalogue.Catalogue, error) {
-	if o := s.accel; o != nil {
-		o.once.Do(func() { o.cat, o.err = buildCatalogue(s, o.acc) })
-		return o.cat, o.err
+	c := s.catalogue
+	if c == nil { // a Scenario not made by Parse
+		c = &catalogueOnce{}
+		s.catalogue = c
 	}
-	v, _ := catalogues.LoadOrStore(s.Hash(), &catalogueOnce{})
-	c := v.(*catalogueOnce)
 	c.once.Do(func() {
-		acc, err := hardware.Lookup(s.Accelerator.Name)
-		if err != nil {
-			c.err = err
-			return
+		acc := c.acc
+		if acc == nil {
+			if acc, c.err = hardware.Lookup(s.Accelerator.Name); c.err != nil {
+				return
+			}
 		}
 		c.cat, c.err = buildCatalogue(s, acc)
 	})
@@ -93,7 +89,7 @@ func (s *Scenario) Catalogue() (*catalogue.Catalogue, error) {
 // Trace builds the exact input of one run: the catalogue and the request
 // stream drawn from the run seed. Every scheduler replays the same trace for
 // the same point and seed.
-func (s *Scenario) Trace(p RunPoint) (*trace.Trace, error) {
+func (s *Scenario) Trace(p Run) (*trace.Trace, error) {
 	p = s.Resolved(p)
 	cat, err := s.Catalogue()
 	if err != nil {
@@ -132,8 +128,9 @@ func (s *Scenario) Options() harness.Options {
 }
 
 // Grid lists the points of a sweep: the cross product of its rates and SLO
-// multipliers, the scenario's default standing in for an empty list.
-func (s *Scenario) Grid(sw Sweep) []RunPoint {
+// multipliers, the scenario's default standing in for an empty list. Each
+// is named "SWEEP: RATE requests/s, SLO ×MULT".
+func (s *Scenario) Grid(sw Sweep) []Point {
 	rates, mults := sw.Rates, sw.SLOMults
 	if len(rates) == 0 {
 		rates = []float64{s.Arrivals.Rate}
@@ -141,10 +138,11 @@ func (s *Scenario) Grid(sw Sweep) []RunPoint {
 	if len(mults) == 0 {
 		mults = []float64{s.SLOMult}
 	}
-	var out []RunPoint
+	var out []Point
 	for _, r := range rates {
 		for _, m := range mults {
-			out = append(out, RunPoint{Rate: r, SLOMult: m})
+			name := fmt.Sprintf("%s: %g requests/s, SLO ×%g", sw.Name, r, m)
+			out = append(out, Point{Name: name, Rate: r, SLOMult: m, Sweep: sw.Name})
 		}
 	}
 	return out

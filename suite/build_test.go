@@ -41,7 +41,7 @@ func resolve(t testing.TB, id string) *Scenario {
 	return sc
 }
 
-func traceOf(t testing.TB, sc *Scenario, p RunPoint) *trace.Trace {
+func traceOf(t testing.TB, sc *Scenario, p Run) *trace.Trace {
 	t.Helper()
 	tr, err := sc.Trace(p)
 	if err != nil {
@@ -99,9 +99,9 @@ func mustNew(t testing.TB, j harness.Job) scheduler.Scheduler {
 func TestTraceByteIdentical(t *testing.T) {
 	for _, sc := range builtinSuite(t).All() {
 		t.Run(sc.ID(), func(t *testing.T) {
-			p := RunPoint{Requests: 300, Seed: 3}
+			p := Run{Requests: 300, Seed: 3}
 			a := traceBytes(t, traceOf(t, sc, p))
-			catalogues.Delete(sc.Hash())
+			sc.catalogue = &catalogueOnce{}
 			// A separately loaded copy of the scenario, a fresh catalogue.
 			again := resolve(t, sc.ID())
 			b := traceBytes(t, traceOf(t, again, p))
@@ -123,11 +123,11 @@ func TestTraceByteIdentical(t *testing.T) {
 func TestTraceSeeds(t *testing.T) {
 	for _, sc := range builtinSuite(t).All() {
 		t.Run(sc.ID(), func(t *testing.T) {
-			base := traceOf(t, sc, RunPoint{Requests: 400, Seed: 1})
+			base := traceOf(t, sc, Run{Requests: 400, Seed: 1})
 			if len(base.Requests) != 400 {
 				t.Fatalf("%d requests, want 400", len(base.Requests))
 			}
-			for _, p := range []RunPoint{{Requests: 400, Seed: 2}, {Requests: 400, Seed: 99}, {Requests: 50, Seed: 5, Rate: 1.5, SLOMult: 150}} {
+			for _, p := range []Run{{Requests: 400, Seed: 2}, {Requests: 400, Seed: 99}, {Point: Point{Rate: 1.5, SLOMult: 150}, Requests: 50, Seed: 5}} {
 				tr := traceOf(t, sc, p)
 				if a, b := catBytes(t, &base.Catalogue), catBytes(t, &tr.Catalogue); !bytes.Equal(a, b) {
 					t.Errorf("catalogue changed with the run point %+v: %s", p, firstDiff(a, b))
@@ -172,12 +172,12 @@ func TestTraceSeeds(t *testing.T) {
 // rate and deadlines.
 func TestTraceOperatingPoint(t *testing.T) {
 	sc := resolve(t, "mobile-visual-perception")
-	tr := traceOf(t, sc, RunPoint{Seed: 4})
+	tr := traceOf(t, sc, Run{Seed: 4})
 	if len(tr.Requests) != sc.Requests {
 		t.Errorf("%d requests, want the scenario's %d", len(tr.Requests), sc.Requests)
 	}
 	for _, rate := range []float64{2, 6} {
-		tr := traceOf(t, sc, RunPoint{Seed: 4, Rate: rate, SLOMult: 25})
+		tr := traceOf(t, sc, Run{Point: Point{Rate: rate, SLOMult: 25}, Seed: 4})
 		last := tr.Requests[len(tr.Requests)-1].Arrival
 		if got := float64(len(tr.Requests)) / last; got < 0.9*rate || got > 1.1*rate {
 			t.Errorf("rate %g: %d requests in %.1f s, %.2f/s", rate, len(tr.Requests), last, got)
@@ -209,7 +209,7 @@ func jobs(t testing.TB, list string) []harness.Job {
 func gridBytes(t *testing.T, cells []Cell) []byte {
 	t.Helper()
 	type row struct {
-		Point     NamedPoint
+		Run       Run
 		Scheduler string
 		Metrics   harness.Metrics
 		Finish    []float64
@@ -218,7 +218,7 @@ func gridBytes(t *testing.T, cells []Cell) []byte {
 	}
 	rows := make([]row, len(cells))
 	for i, c := range cells {
-		rows[i] = row{Point: c.Point, Scheduler: c.Scheduler}
+		rows[i] = row{Run: c.Run, Scheduler: c.Scheduler}
 		if c.Err != nil {
 			rows[i].Err = c.Err.Error()
 			continue
@@ -237,15 +237,12 @@ func gridBytes(t *testing.T, cells []Cell) []byte {
 func TestRunGridDeterministic(t *testing.T) {
 	sc := resolve(t, "arvr-hand-tracking")
 	points := sc.OperatingPoints()
-	for i := range points {
-		points[i].Requests = 250
-	}
 	seeds := sc.SeedList(2)
 	js := jobs(t, "fcfs,prema,dysta,edf")
 	run := func(procs, workers int) []byte {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-		catalogues.Delete(sc.Hash())
-		cells, err := sc.RunGrid(points, seeds, js, workers)
+		sc.catalogue = &catalogueOnce{}
+		cells, err := sc.RunGrid(points, seeds, js, GridOptions{Requests: 250, Workers: workers})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -257,9 +254,9 @@ func TestRunGridDeterministic(t *testing.T) {
 			if c.Err != nil {
 				t.Fatalf("cell %d: %v", i, c.Err)
 			}
-			if c.Point.Name != points[p].Name || c.Point.Seed != seeds[s] || c.Scheduler != js[j].Label ||
-				c.Point.Requests != 250 || c.Point.Rate != points[p].Rate || c.Point.SLOMult != sc.SLOMult {
-				t.Fatalf("cell %d is %+v %s; want point %s seed %d job %s", i, c.Point, c.Scheduler, points[p].Name, seeds[s], js[j].Label)
+			if c.Run.Name != points[p].Name || c.Run.Seed != seeds[s] || c.Scheduler != js[j].Label ||
+				c.Run.Requests != 250 || c.Run.Rate != points[p].Rate || c.Run.SLOMult != sc.SLOMult {
+				t.Fatalf("cell %d is %+v %s; want point %s seed %d job %s", i, c.Run, c.Scheduler, points[p].Name, seeds[s], js[j].Label)
 			}
 		}
 		return gridBytes(t, cells)
@@ -278,13 +275,13 @@ func TestRunGridDeterministic(t *testing.T) {
 // trace Trace builds for that point and seed (common random numbers).
 func TestRunGridSameTraceForEveryJob(t *testing.T) {
 	sc := resolve(t, "mobile-visual-perception")
-	pts := []NamedPoint{{Name: "x", RunPoint: RunPoint{Rate: 4, SLOMult: 10, Requests: 200}}}
+	pts := []Point{{Name: "x", Rate: 4, SLOMult: 10}}
 	js := jobs(t, "fcfs,dysta,sjf")
-	cells, err := sc.RunGrid(pts, []uint64{5}, js, 2)
+	cells, err := sc.RunGrid(pts, []uint64{5}, js, GridOptions{Requests: 200, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := traceOf(t, sc, RunPoint{Rate: 4, SLOMult: 10, Requests: 200, Seed: 5})
+	tr := traceOf(t, sc, Run{Point: Point{Rate: 4, SLOMult: 10}, Requests: 200, Seed: 5})
 	for i, c := range cells {
 		if c.Err != nil {
 			t.Fatal(c.Err)
@@ -305,7 +302,7 @@ func TestReplayEqualsDirect(t *testing.T) {
 	js := jobs(t, "fcfs,sjf-sparse,prema,sdrm3,dysta,dysta-oracle,edf")
 	for _, sc := range builtinSuite(t).All() {
 		t.Run(sc.ID(), func(t *testing.T) {
-			direct := traceOf(t, sc, RunPoint{Requests: 300, Seed: 2})
+			direct := traceOf(t, sc, Run{Requests: 300, Seed: 2})
 			data := traceBytes(t, direct)
 			replayed, err := trace.Parse("replay.json", data)
 			if err != nil {
@@ -343,7 +340,7 @@ func TestReplayEqualsDirect(t *testing.T) {
 // requests than the trace has.
 func TestTraceProcess(t *testing.T) {
 	mvp := resolve(t, "mobile-visual-perception")
-	rec := traceOf(t, mvp, RunPoint{Requests: 80, Seed: 11})
+	rec := traceOf(t, mvp, Run{Requests: 80, Seed: 11})
 	dir := t.TempDir()
 	writeFile(t, dir, "recorded/rec.json", string(traceBytes(t, rec)))
 	text := replaceAfter(t, builtinText(t, "mobile-visual-perception"), "[arrivals]", 0, `process = "poisson"`,
@@ -358,8 +355,8 @@ func TestTraceProcess(t *testing.T) {
 	if len(sc.Arrivals.TraceSHA256) != 64 {
 		t.Errorf("trace hash %q", sc.Arrivals.TraceSHA256)
 	}
-	tr := traceOf(t, sc, RunPoint{Seed: 1})
-	fast := traceOf(t, sc, RunPoint{Seed: 1, Rate: 2 * sc.Arrivals.Rate})
+	tr := traceOf(t, sc, Run{Seed: 1})
+	fast := traceOf(t, sc, Run{Point: Point{Rate: 2 * sc.Arrivals.Rate}, Seed: 1})
 	for i := range rec.Requests {
 		if tr.Requests[i].Arrival != rec.Requests[i].Arrival {
 			t.Fatalf("request %d arrives at %g, the trace says %g", i, tr.Requests[i].Arrival, rec.Requests[i].Arrival)
@@ -368,11 +365,11 @@ func TestTraceProcess(t *testing.T) {
 			t.Fatalf("at twice the rate request %d arrives at %g, want %g", i, fast.Requests[i].Arrival, rec.Requests[i].Arrival/2)
 		}
 	}
-	if _, err := sc.Trace(RunPoint{Seed: 1, Requests: 81}); err == nil || !strings.Contains(err.Error(), "80 arrivals") {
+	if _, err := sc.Trace(Run{Seed: 1, Requests: 81}); err == nil || !strings.Contains(err.Error(), "80 arrivals") {
 		t.Errorf("81 requests from an 80-arrival trace: %v", err)
 	}
 	// Another recording under the same name changes the scenario's hash.
-	other := traceOf(t, mvp, RunPoint{Requests: 80, Seed: 12})
+	other := traceOf(t, mvp, Run{Requests: 80, Seed: 12})
 	writeFile(t, dir, "recorded/rec.json", string(traceBytes(t, other)))
 	s2, err := LoadFiles([]string{p})
 	if err != nil {
@@ -475,14 +472,14 @@ func TestGrid(t *testing.T) {
 		t.Fatal("no slo sweep")
 	}
 	got := sc.Grid(slo)
-	want := []RunPoint{{Rate: 3, SLOMult: 10}, {Rate: 3, SLOMult: 25}, {Rate: 3, SLOMult: 50}, {Rate: 3, SLOMult: 75}, {Rate: 3, SLOMult: 100}, {Rate: 3, SLOMult: 150}}
+	want := []Point{{Name: "slo: 3 requests/s, SLO ×10", Rate: 3, SLOMult: 10, Sweep: "slo"}, {Name: "slo: 3 requests/s, SLO ×25", Rate: 3, SLOMult: 25, Sweep: "slo"}, {Name: "slo: 3 requests/s, SLO ×50", Rate: 3, SLOMult: 50, Sweep: "slo"}, {Name: "slo: 3 requests/s, SLO ×75", Rate: 3, SLOMult: 75, Sweep: "slo"}, {Name: "slo: 3 requests/s, SLO ×100", Rate: 3, SLOMult: 100, Sweep: "slo"}, {Name: "slo: 3 requests/s, SLO ×150", Rate: 3, SLOMult: 150, Sweep: "slo"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("slo sweep (-want +got):\n%s", diff)
 	}
 	if _, ok := sc.Sweep("nope"); ok {
 		t.Error("found a sweep called nope")
 	}
-	if got := sc.Resolved(RunPoint{Seed: 9}); got != (RunPoint{Rate: 3, SLOMult: 10, Requests: 1000, Seed: 9}) {
+	if got := sc.Resolved(Run{Seed: 9}); got != (Run{Point: Point{Rate: 3, SLOMult: 10}, Requests: 1000, Seed: 9}) {
 		t.Errorf("Resolved = %+v", got)
 	}
 }

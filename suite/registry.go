@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/sparsebench/sparsebench/scenarios"
 )
@@ -19,9 +20,18 @@ type Suite struct {
 	all []*Scenario // sorted by name, then version
 }
 
-// Builtin loads the scenarios shipped in the scenarios folder.
+// Builtin is the suite of the scenarios shipped in the scenarios folder.
+// They are embedded in the binary, so they are parsed once per process and
+// shared, with the catalogues they build: callers must not modify them.
 func Builtin() (*Suite, error) {
-	return LoadFS(scenarios.Files, "scenarios")
+	builtin.once.Do(func() { builtin.suite, builtin.err = LoadFS(scenarios.Files, "scenarios") })
+	return builtin.suite, builtin.err
+}
+
+var builtin struct {
+	once  sync.Once
+	suite *Suite
+	err   error
 }
 
 // LoadFS loads every NAME/vN.toml file of fsys; prefix is prepended to file

@@ -2,26 +2,14 @@ package suite
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/harness/parallel"
 )
 
-// NamedPoint is an operating point with its label (an operating point's
-// name, or a sweep's name and coordinates).
-type NamedPoint struct {
-	Name string
-	RunPoint
-}
-
-// OperatingPoints lists the scenario's operating points.
-func (s *Scenario) OperatingPoints() []NamedPoint {
-	out := make([]NamedPoint, len(s.Points))
-	for i, p := range s.Points {
-		out[i] = NamedPoint{Name: p.Name, RunPoint: RunPoint{Rate: p.Rate, SLOMult: p.SLOMult}}
-	}
-	return out
-}
+// OperatingPoints lists the scenario's declared operating points.
+func (s *Scenario) OperatingPoints() []Point { return slices.Clone(s.Points) }
 
 // SeedList returns n run seeds: the scenario's, in order, continued with
 // the integers after the largest of them when n asks for more. n ≤ 0 means
@@ -47,10 +35,22 @@ func (s *Scenario) SeedList(n int) []uint64 {
 
 // Cell is one run of a grid: a scheduler on one point and seed.
 type Cell struct {
-	Point     NamedPoint // resolved, Seed set
+	Run       Run // resolved, Seed set
 	Scheduler string
 	Outcome   *harness.Outcome
 	Err       error
+}
+
+// GridOptions tune RunGrid.
+type GridOptions struct {
+	// Requests per run; 0 takes the scenario's count.
+	Requests int
+	// Workers bounds the runs at once; ≤ 0 means one per CPU.
+	Workers int
+	// TimeDecisions measures the wall time each scheduler spends deciding
+	// (reported, never scored; it is the one output that varies between
+	// runs).
+	TimeDecisions bool
 }
 
 // RunGrid runs every job on every point and seed. The traces are built
@@ -58,20 +58,16 @@ type Cell struct {
 // every scheduler sees exactly the same requests. All runs go through one
 // worker pool; cells come back ordered by point, seed, then job, whatever
 // the number of workers.
-func (s *Scenario) RunGrid(points []NamedPoint, seeds []uint64, jobs []harness.Job, workers int) ([]Cell, error) {
-	return s.RunGridTimed(points, seeds, jobs, workers, false)
-}
-
-// RunGridTimed is RunGrid that can also measure the wall time each
-// scheduler spends deciding (reported, never scored; it is the one output
-// that varies between runs).
-func (s *Scenario) RunGridTimed(points []NamedPoint, seeds []uint64, jobs []harness.Job, workers int, timeDecisions bool) ([]Cell, error) {
-	prepared := make([]*harness.Prepared, len(points)*len(seeds))
+func (s *Scenario) RunGrid(points []Point, seeds []uint64, jobs []harness.Job, o GridOptions) ([]Cell, error) {
+	workers := o.Workers
+	runs := make([]Run, len(points)*len(seeds))
+	for i := range runs {
+		runs[i] = s.Resolved(Run{Point: points[i/len(seeds)], Requests: o.Requests, Seed: seeds[i%len(seeds)]})
+	}
+	prepared := make([]*harness.Prepared, len(runs))
 	errs := make([]error, len(prepared))
 	parallel.ForEach(len(prepared), workers, func(i int) {
-		pt := points[i/len(seeds)].RunPoint
-		pt.Seed = seeds[i%len(seeds)]
-		tr, err := s.Trace(pt)
+		tr, err := s.Trace(runs[i])
 		if err == nil {
 			prepared[i], err = harness.Prepare(&tr.Catalogue, tr.Requests)
 		}
@@ -84,17 +80,15 @@ func (s *Scenario) RunGridTimed(points []NamedPoint, seeds []uint64, jobs []harn
 	}
 	cells := make([]Cell, len(prepared)*len(jobs))
 	opt := s.Options()
-	opt.TimeDecisions = timeDecisions
+	opt.TimeDecisions = o.TimeDecisions
 	parallel.ForEach(len(cells), workers, func(i int) {
 		t, j := i/len(jobs), i%len(jobs)
-		np := points[t/len(seeds)]
-		np.RunPoint = s.Resolved(np.RunPoint)
-		np.Seed = seeds[t%len(seeds)]
-		c := Cell{Point: np, Scheduler: jobs[j].Label}
+		r := runs[t]
+		c := Cell{Run: r, Scheduler: jobs[j].Label}
 		var err error
 		c.Outcome, err = prepared[t].RunJob(jobs[j], opt)
 		if err != nil {
-			c.Err = fmt.Errorf("%s, %s, seed %d: %w", s.ID(), np.Name, np.Seed, err)
+			c.Err = fmt.Errorf("%s, %s, seed %d: %w", s.ID(), r.Name, r.Seed, err)
 		}
 		cells[i] = c
 	})

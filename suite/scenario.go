@@ -56,7 +56,9 @@ type Scenario struct {
 	source         string    // file name, for messages
 	raw            []byte    // file text, for locating keys
 	replay         []float64 // arrival times of a replayed trace
-	accel          *accelOverride
+	// catalogue is built on first use and shared by every run of the
+	// scenario; it goes with the Scenario, so nothing outlives it.
+	catalogue *catalogueOnce
 }
 
 // Accelerator names the accelerator model and its parameters.
@@ -100,11 +102,18 @@ type Arrivals struct {
 	TraceSHA256 string `toml:"-" json:"trace_sha256,omitempty"`
 }
 
-// Point is an operating point: an arrival rate and an SLO multiplier.
+// Point is an operating point: an arrival rate and an SLO multiplier, named.
+// A scenario declares its operating points ([[points]]); a sweep's grid is
+// made of points too, named after the sweep and their coordinates. Zero
+// Rate or SLOMult take the scenario's defaults.
 type Point struct {
 	Name    string  `toml:"name" json:"name"`
 	Rate    float64 `toml:"rate" json:"rate"`
 	SLOMult float64 `toml:"slo_mult" json:"slo_mult"`
+	// Sweep is the name of the sweep whose grid the point belongs to, ""
+	// for a declared operating point. Not part of the scenario file (nor of
+	// its hash).
+	Sweep string `toml:"-" json:"-"`
 }
 
 // Sweep is a named list of arrival rates and SLO multipliers; a sweep runs
@@ -213,6 +222,7 @@ func Parse(file string, data []byte) (*Scenario, error) {
 		sort.SliceStable(v.problems, func(i, j int) bool { return v.problems[i].Line < v.problems[j].Line })
 		return nil, v.problems
 	}
+	s.catalogue = &catalogueOnce{}
 	return s, nil
 }
 

@@ -18,7 +18,7 @@ func runDefault(stdout, stderr io.Writer) error {
 		return err
 	}
 	specs, _ := policies.ParseList("all")
-	res, err := runScenarios(s.Latest(), nil, 0, lineup.Builtin(specs), 0)
+	res, err := runScenarios(s.Latest(), nil, 0, lineup.Builtin(specs), suite.GridOptions{})
 	if err != nil {
 		return err
 	}

@@ -129,7 +129,7 @@ func runLeaderboard(args []string, stdout, stderr io.Writer) error {
 
 // leaderboardRun is everything the output files are made from.
 type leaderboardRun struct {
-	board    *leaderboard.Board
+	board    *leaderboard.Standings
 	cdfs     []leaderboard.CDF
 	progress *progress // nil: none
 }
@@ -150,13 +150,6 @@ func leaderboardSteps(scs []*suite.Scenario, f leaderboardFlags, jobs int) int {
 // turnaround the CDF plots keep.
 const cdfPoints = 200
 
-// lbPoint is one point of the grid with what the leaderboard needs to
-// know about it.
-type lbPoint struct {
-	suite.NamedPoint
-	sweep string
-}
-
 func computeLeaderboard(scs []*suite.Scenario, f leaderboardFlags, jobs []harness.Job) (*leaderboardRun, error) {
 	ver, rev := buildVersion()
 	prov := leaderboard.Provenance{Tool: "sparsebench", Version: ver, Revision: rev, Confidence: leaderboard.Confidence,
@@ -169,30 +162,25 @@ func computeLeaderboard(scs []*suite.Scenario, f leaderboardFlags, jobs []harnes
 	if f.requests != 0 {
 		prov.Notes = append(prov.Notes, fmt.Sprintf("--requests %d: every run has %d requests instead of the scenario's", f.requests, f.requests))
 	}
-	var points []leaderboard.Point
+	var points []leaderboard.PointResults
 	var cdfs []leaderboard.CDF
 	for _, sc := range scs {
 		pts := leaderboardPoints(sc)
-		named := make([]suite.NamedPoint, len(pts))
-		for i, p := range pts {
-			named[i] = p.NamedPoint
-			named[i].Requests = f.requests
-		}
 		seeds := sc.SeedList(f.seeds)
-		cells, err := sc.RunGrid(named, seeds, jobs, f.workers)
+		cells, err := sc.RunGrid(pts, seeds, jobs, suite.GridOptions{Requests: f.requests, Workers: f.workers})
 		if err != nil {
 			return nil, err
 		}
-		requests := sc.Resolved(suite.RunPoint{Requests: f.requests}).Requests
+		requests := sc.Resolved(suite.Run{Requests: f.requests}).Requests
 		prov.Scenarios = append(prov.Scenarios, leaderboard.ScenarioSource{ID: sc.ID(), Hash: sc.Hash(), Seeds: seeds, Requests: requests})
 		per := len(seeds) * len(jobs)
 		for i, p := range pts {
-			rp := sc.Resolved(named[i].RunPoint)
-			lp := leaderboard.Point{Scenario: sc.ID(), ScenarioHash: sc.Hash(), Point: p.Name, Sweep: p.sweep,
+			rp := sc.Resolved(suite.Run{Point: p, Requests: f.requests})
+			lp := leaderboard.PointResults{Scenario: sc.ID(), ScenarioHash: sc.Hash(), Point: p.Name, Sweep: p.Sweep,
 				Rate: rp.Rate, SLOMult: rp.SLOMult, Requests: rp.Requests, Seeds: seeds}
 			block := cells[i*per : (i+1)*per]
-			if p.sweep == "" {
-				c, err := nttCDF(sc, named[i].RunPoint, seeds, jobs, block)
+			if p.Sweep == "" {
+				c, err := nttCDF(sc, rp, seeds, jobs, block)
 				if err != nil {
 					return nil, err
 				}
@@ -227,7 +215,7 @@ func computeLeaderboard(scs []*suite.Scenario, f leaderboardFlags, jobs []harnes
 // nttCDF pools each job's normalized turnaround times over the seeds of
 // one point (block: the point's cells, by seed then job). The traces are
 // rebuilt for their arrival times; they are the ones the runs replayed.
-func nttCDF(sc *suite.Scenario, rp suite.RunPoint, seeds []uint64, jobs []harness.Job, block []suite.Cell) (leaderboard.CDF, error) {
+func nttCDF(sc *suite.Scenario, rp suite.Run, seeds []uint64, jobs []harness.Job, block []suite.Cell) (leaderboard.CDF, error) {
 	pooled := make([][]float64, len(jobs))
 	for k, seed := range seeds {
 		pt := rp
@@ -256,16 +244,10 @@ func nttCDF(sc *suite.Scenario, rp suite.RunPoint, seeds []uint64, jobs []harnes
 
 // leaderboardPoints lists a scenario's operating points followed by the
 // points of its sweeps.
-func leaderboardPoints(sc *suite.Scenario) []lbPoint {
-	var out []lbPoint
-	for _, p := range sc.OperatingPoints() {
-		out = append(out, lbPoint{NamedPoint: p})
-	}
+func leaderboardPoints(sc *suite.Scenario) []suite.Point {
+	out := sc.OperatingPoints()
 	for _, sw := range sc.Sweeps {
-		for _, rp := range sc.Grid(sw) {
-			name := fmt.Sprintf("%s: %g requests/s, SLO ×%g", sw.Name, rp.Rate, rp.SLOMult)
-			out = append(out, lbPoint{NamedPoint: suite.NamedPoint{Name: name, RunPoint: rp}, sweep: sw.Name})
-		}
+		out = append(out, sc.Grid(sw)...)
 	}
 	return out
 }
@@ -273,7 +255,7 @@ func leaderboardPoints(sc *suite.Scenario) []lbPoint {
 // files renders every output file in memory.
 func (lb *leaderboardRun) files() (map[string][]byte, error) {
 	out := map[string][]byte{}
-	for name, write := range map[string]func(io.Writer, *leaderboard.Board) error{
+	for name, write := range map[string]func(io.Writer, *leaderboard.Standings) error{
 		"leaderboard.md":   leaderboard.WriteMarkdown,
 		"leaderboard.csv":  leaderboard.WriteCSV,
 		"leaderboard.json": leaderboard.WriteJSON,

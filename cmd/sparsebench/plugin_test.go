@@ -115,17 +115,16 @@ func TestIsolatedJobsEqualInProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	points := sc.OperatingPoints()[:1]
-	points[0].Requests = 300
 	specs, _ := policies.ParseList("all")
 	iso, err := isolatedJobs(specs, host.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := runScenarios([]*suite.Scenario{sc}, points, 1, lineup.Builtin(specs), 0)
+	in, err := runScenarios([]*suite.Scenario{sc}, points, 1, lineup.Builtin(specs), suite.GridOptions{Requests: 300})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := runScenarios([]*suite.Scenario{sc}, points, 1, iso, 0)
+	out, err := runScenarios([]*suite.Scenario{sc}, points, 1, iso, suite.GridOptions{Requests: 300})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +176,7 @@ func TestPluginJobsValidation(t *testing.T) {
 // the in-process run, and a faulty plugin fails only its own row.
 func TestRunWithPlugins(t *testing.T) {
 	t.Setenv(asCLI, "1")
-	trace := filepath.Join("..", "..", "harness", "testdata", "handwritten.json")
+	trace := filepath.Join("..", "..", "harness", "trace", "testdata", "handwritten.json")
 	edf := scriptPlugin(t, "edf", "plugin", "serve", "scheduler", "edf")
 	var want, got, stderr bytes.Buffer
 	if err := run([]string{"run", "--trace", trace, "--scheduler", "fcfs,dysta,edf", "--format", "json"}, &want, &stderr); err != nil {
@@ -337,11 +336,11 @@ func BenchmarkIsolationCost(b *testing.B) {
 	var tin, tout time.Duration
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
-		if _, err := runScenarios([]*suite.Scenario{sc}, points, 1, lineup.Builtin(specs), 0); err != nil {
+		if _, err := runScenarios([]*suite.Scenario{sc}, points, 1, lineup.Builtin(specs), suite.GridOptions{}); err != nil {
 			b.Fatal(err)
 		}
 		t1 := time.Now()
-		res, err := runScenarios([]*suite.Scenario{sc}, points, 1, iso, isoWorkers)
+		res, err := runScenarios([]*suite.Scenario{sc}, points, 1, iso, suite.GridOptions{Workers: isoWorkers})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -59,13 +59,10 @@ func runScenario(f runFlags, jobs []harness.Job, stdout io.Writer) error {
 	}
 	points := sc.OperatingPoints()
 	if f.rate != 0 || f.sloMult != 0 {
-		np := suite.NamedPoint{Name: "custom", RunPoint: suite.RunPoint{Rate: f.rate, SLOMult: f.sloMult}}
-		points = []suite.NamedPoint{np}
+		points = []suite.Point{{Name: "custom", Rate: f.rate, SLOMult: f.sloMult}}
 	}
-	for i := range points {
-		points[i].Requests = f.requests
-	}
-	res, err := runScenariosTimed([]*suite.Scenario{sc}, points, f.seeds, jobs, f.workers, f.timing)
+	res, err := runScenarios([]*suite.Scenario{sc}, points, f.seeds, jobs,
+		suite.GridOptions{Requests: f.requests, Workers: f.workers, TimeDecisions: f.timing})
 	if err != nil {
 		return err
 	}
@@ -79,19 +76,14 @@ func runScenario(f runFlags, jobs []harness.Job, stdout io.Writer) error {
 
 // runScenarios runs the jobs on each scenario at the given points (nil:
 // each scenario's operating points) and seeds.
-func runScenarios(scs []*suite.Scenario, points []suite.NamedPoint, seeds int, jobs []harness.Job, workers int) (*scenarioRun, error) {
-	return runScenariosTimed(scs, points, seeds, jobs, workers, false)
-}
-
-// runScenariosTimed is runScenarios that can measure decision wall time.
-func runScenariosTimed(scs []*suite.Scenario, points []suite.NamedPoint, seeds int, jobs []harness.Job, workers int, timing bool) (*scenarioRun, error) {
+func runScenarios(scs []*suite.Scenario, points []suite.Point, seeds int, jobs []harness.Job, o suite.GridOptions) (*scenarioRun, error) {
 	res := &scenarioRun{}
 	for _, sc := range scs {
 		pts := points
 		if pts == nil {
 			pts = sc.OperatingPoints()
 		}
-		cells, err := sc.RunGridTimed(pts, sc.SeedList(seeds), jobs, workers, timing)
+		cells, err := sc.RunGrid(pts, sc.SeedList(seeds), jobs, o)
 		if err != nil {
 			return nil, err
 		}
@@ -102,10 +94,10 @@ func runScenariosTimed(scs []*suite.Scenario, points []suite.NamedPoint, seeds i
 			} else {
 				row = newRow(c.Scheduler, c.Outcome)
 			}
-			seed := c.Point.Seed
-			row.Scenario, row.ScenarioHash, row.Point = sc.ID(), sc.Hash(), c.Point.Name
+			seed := c.Run.Seed
+			row.Scenario, row.ScenarioHash, row.Point = sc.ID(), sc.Hash(), c.Run.Name
 			row.Accelerator = sc.AcceleratorLabel()
-			row.Rate, row.SLOMult, row.Seed = c.Point.Rate, c.Point.SLOMult, &seed
+			row.Rate, row.SLOMult, row.Seed = c.Run.Rate, c.Run.SLOMult, &seed
 			res.Results = append(res.Results, row)
 		}
 		res.Means = append(res.Means, means(res.Results[len(res.Results)-len(cells):])...)

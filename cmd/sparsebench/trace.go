@@ -47,7 +47,7 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageErr(fmt.Errorf("--scenario: %w", err))
 	}
-	tr, err := sc.Trace(suite.RunPoint{Rate: *rate, SLOMult: *mult, Requests: *requests, Seed: *seed})
+	tr, err := sc.Trace(suite.Run{Point: suite.Point{Rate: *rate, SLOMult: *mult}, Requests: *requests, Seed: *seed})
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 // run --trace applies the trace's preemption_cost_s unless
 // --preemption-cost overrides it.
 func TestRunTraceUsesItsPreemptionCost(t *testing.T) {
-	tr, err := trace.ReadFile(filepath.Join("..", "..", "harness", "testdata", "handwritten.json"))
+	tr, err := trace.ReadFile(filepath.Join("..", "..", "harness", "trace", "testdata", "handwritten.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -857,12 +857,12 @@ func verifyScenarioRows(v *verification, b *builtinSuite, id string, file runOut
 
 	// Points: the scenario's operating points, or one --rate/--slo-mult
 	// point named "custom".
-	var points []suite.NamedPoint
-	named, custom := false, []suite.RunPoint{}
+	var points []suite.Point
+	named, custom := false, []suite.Point{}
 	for _, i := range rows {
 		r := file.Results[i]
 		if r.Point == "custom" {
-			custom = append(custom, suite.RunPoint{Rate: r.Rate, SLOMult: r.SLOMult})
+			custom = append(custom, suite.Point{Name: "custom", Rate: r.Rate, SLOMult: r.SLOMult})
 		} else {
 			named = true
 		}
@@ -871,10 +871,7 @@ func verifyScenarioRows(v *verification, b *builtinSuite, id string, file runOut
 		points = sc.OperatingPoints()
 	}
 	if len(custom) > 0 {
-		points = append(points, suite.NamedPoint{Name: "custom", RunPoint: mode(custom)})
-	}
-	for i := range points {
-		points[i].Requests = requests
+		points = append(points, mode(custom))
 	}
 
 	var labels []string
@@ -897,7 +894,7 @@ func verifyScenarioRows(v *verification, b *builtinSuite, id string, file runOut
 
 	var res *scenarioRun
 	if len(set.jobs) > 0 {
-		res, err = runScenarios([]*suite.Scenario{sc}, points, nSeeds, set.jobs, f.workers)
+		res, err = runScenarios([]*suite.Scenario{sc}, points, nSeeds, set.jobs, suite.GridOptions{Requests: requests, Workers: f.workers})
 		if err != nil {
 			failAll("(re-run)", "", "", "the re-run failed: "+err.Error())
 			return
@@ -925,7 +922,7 @@ func verifyScenarioRows(v *verification, b *builtinSuite, id string, file runOut
 		switch {
 		case set.problem[r.Scheduler] != "":
 			return "scheduler", show(r.Scheduler), absent, set.problem[r.Scheduler]
-		case !slices.ContainsFunc(points, func(p suite.NamedPoint) bool { return p.Name == r.Point }):
+		case !slices.ContainsFunc(points, func(p suite.Point) bool { return p.Name == r.Point }):
 			return "point", show(r.Point), absent, fmt.Sprintf("not an operating point of %s (%s) or custom", id, pointNames())
 		case !mean && r.Seed != nil && !slices.Contains(sc.SeedList(nSeeds), *r.Seed):
 			return "seed", seedOf(r), absent, fmt.Sprintf("not a seed of this run (%s)", joinSeeds(sc.SeedList(nSeeds)))

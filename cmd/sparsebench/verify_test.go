@@ -337,7 +337,7 @@ func TestVerifyCustomPoint(t *testing.T) {
 
 // Trace runs are verified only against their trace.
 func TestVerifyTraceRun(t *testing.T) {
-	trace := filepath.Join("..", "..", "harness", "testdata", "handwritten.json")
+	trace := filepath.Join("..", "..", "harness", "trace", "testdata", "handwritten.json")
 	dir := t.TempDir()
 	out := cli(t, "run", "--trace", trace, "--scheduler", "fcfs,planaria,dysta", "--format", "json")
 	path := filepath.Join(dir, "trace-run.json")
@@ -451,7 +451,7 @@ func TestVerifyBadInput(t *testing.T) {
 		os.WriteFile(p, []byte(content), 0o644)
 		return p
 	}
-	trace := filepath.Join("..", "..", "harness", "testdata", "handwritten.json")
+	trace := filepath.Join("..", "..", "harness", "trace", "testdata", "handwritten.json")
 	for _, tc := range []struct {
 		name string
 		args []string

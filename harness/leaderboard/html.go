@@ -12,7 +12,7 @@ import (
 // JavaScript, inline SVG plots, no network access) with the operating-point
 // tables — columns sortable by a click — the plots and the provenance. It
 // reads on a phone: wide tables scroll sideways, plots scale to the width.
-func WriteHTML(w io.Writer, b *Board, figs []Figure) error {
+func WriteHTML(w io.Writer, b *Standings, figs []Figure) error {
 	type cell struct {
 		Text string
 		Sort string // sort key: a number, or "" to sort by text

@@ -81,9 +81,9 @@ type Result struct {
 	Error string
 }
 
-// Point is the input of one table: every scheduler's results at one
+// PointResults is the input of one table: every scheduler's results at one
 // operating point (or one point of a sweep) of one scenario.
-type Point struct {
+type PointResults struct {
 	Scenario     string
 	ScenarioHash string
 	Point        string  // operating point name, or e.g. "slo=25" in a sweep
@@ -141,7 +141,7 @@ func (t *Table) Rows() []Row {
 }
 
 // Rank builds the table of one point (see the package documentation).
-func Rank(p Point) Table {
+func Rank(p PointResults) Table {
 	t := Table{Scenario: p.Scenario, ScenarioHash: p.ScenarioHash, Point: p.Point, Sweep: p.Sweep,
 		Rate: p.Rate, SLOMult: p.SLOMult, Requests: p.Requests, Seeds: slices.Clone(p.Seeds)}
 	var ranked, oracles []int // indexes into p.Results
@@ -315,15 +315,16 @@ type Plugin struct {
 	SHA256 string `json:"sha256"`
 }
 
-// Board is a whole leaderboard.
-type Board struct {
+// Standings is a whole leaderboard: its provenance and one ranked table per
+// point.
+type Standings struct {
 	Provenance Provenance
 	Tables     []Table
 }
 
 // Build ranks every point.
-func Build(prov Provenance, points []Point) *Board {
-	b := &Board{Provenance: prov}
+func Build(prov Provenance, points []PointResults) *Standings {
+	b := &Standings{Provenance: prov}
 	for _, p := range points {
 		b.Tables = append(b.Tables, Rank(p))
 	}
@@ -331,7 +332,7 @@ func Build(prov Provenance, points []Point) *Board {
 }
 
 // OperatingTables lists the tables of operating points (not sweeps).
-func (b *Board) OperatingTables() []*Table {
+func (b *Standings) OperatingTables() []*Table {
 	var out []*Table
 	for i := range b.Tables {
 		if b.Tables[i].Sweep == "" {

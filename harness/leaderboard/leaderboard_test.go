@@ -43,8 +43,8 @@ func res(name string, oracle bool, vr, antt []float64) Result {
 //
 // Gap of a to o: differences {1, 2, 2} points, mean 1.667, s = 0.577,
 // h = 4.303·0.577/√3 = 1.434.
-func knownPoint() Point {
-	return Point{
+func knownPoint() PointResults {
+	return PointResults{
 		Scenario: "toy@v1", ScenarioHash: "0123456789abcdef0123", Point: "busy", Rate: 30, SLOMult: 10,
 		Requests: 100, Seeds: []uint64{1, 2, 3},
 		Results: []Result{
@@ -142,7 +142,7 @@ func TestRankKnownAnswers(t *testing.T) {
 // TestRankOneSeed: a single seed gives no interval and no test — warnings,
 // every row sharing rank 1, never an error.
 func TestRankOneSeed(t *testing.T) {
-	p := Point{Scenario: "toy@v1", Point: "p", Seeds: []uint64{7}, Results: []Result{
+	p := PointResults{Scenario: "toy@v1", Point: "p", Seeds: []uint64{7}, Results: []Result{
 		res("x", false, []float64{0.2}, []float64{3}),
 		res("y", false, []float64{0.1}, []float64{4}),
 	}}
@@ -160,10 +160,10 @@ func TestRankOneSeed(t *testing.T) {
 	}
 }
 
-func goldenBoard() *Board {
+func goldenStandings() *Standings {
 	sweep := knownPoint()
 	sweep.Point, sweep.Sweep, sweep.SLOMult = "slo=25", "slo", 25
-	one := Point{Scenario: "toy@v1", ScenarioHash: "0123456789abcdef0123", Point: "quiet|one seed", Rate: 10,
+	one := PointResults{Scenario: "toy@v1", ScenarioHash: "0123456789abcdef0123", Point: "quiet|one seed", Rate: 10,
 		SLOMult: 10, Requests: 100, Seeds: []uint64{1}, Results: []Result{
 			res("a", false, []float64{0.01}, []float64{2}),
 			res("b_2", false, []float64{0}, []float64{2.5}),
@@ -171,13 +171,13 @@ func goldenBoard() *Board {
 	prov := Provenance{Tool: "sparsebench", Version: "v0.0.0-test", Revision: "abc123", Confidence: Confidence,
 		Scenarios: []ScenarioSource{{ID: "toy@v1", Hash: "0123456789abcdef0123", Seeds: []uint64{1, 2, 3}, Requests: 100}},
 		Notes:     []string{"golden test input"}}
-	return Build(prov, []Point{knownPoint(), one, sweep})
+	return Build(prov, []PointResults{knownPoint(), one, sweep})
 }
 
-func golden(t *testing.T, name string, write func(*bytes.Buffer, *Board) error) {
+func golden(t *testing.T, name string, write func(*bytes.Buffer, *Standings) error) {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := write(&buf, goldenBoard()); err != nil {
+	if err := write(&buf, goldenStandings()); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join("testdata", name)
@@ -197,23 +197,23 @@ func golden(t *testing.T, name string, write func(*bytes.Buffer, *Board) error) 
 }
 
 func TestMarkdownGolden(t *testing.T) {
-	golden(t, "leaderboard.md", func(b *bytes.Buffer, bd *Board) error { return WriteMarkdown(b, bd) })
+	golden(t, "leaderboard.md", func(b *bytes.Buffer, bd *Standings) error { return WriteMarkdown(b, bd) })
 }
 
 func TestCSVGolden(t *testing.T) {
-	golden(t, "leaderboard.csv", func(b *bytes.Buffer, bd *Board) error { return WriteCSV(b, bd) })
+	golden(t, "leaderboard.csv", func(b *bytes.Buffer, bd *Standings) error { return WriteCSV(b, bd) })
 }
 
 func TestJSONGolden(t *testing.T) {
-	golden(t, "leaderboard.json", func(b *bytes.Buffer, bd *Board) error { return WriteJSON(b, bd) })
+	golden(t, "leaderboard.json", func(b *bytes.Buffer, bd *Standings) error { return WriteJSON(b, bd) })
 }
 
 func TestProvenanceEverywhere(t *testing.T) {
-	bd := goldenBoard()
-	for name, write := range map[string]func(*bytes.Buffer, *Board) error{
-		"md":   func(b *bytes.Buffer, bd *Board) error { return WriteMarkdown(b, bd) },
-		"csv":  func(b *bytes.Buffer, bd *Board) error { return WriteCSV(b, bd) },
-		"json": func(b *bytes.Buffer, bd *Board) error { return WriteJSON(b, bd) },
+	bd := goldenStandings()
+	for name, write := range map[string]func(*bytes.Buffer, *Standings) error{
+		"md":   func(b *bytes.Buffer, bd *Standings) error { return WriteMarkdown(b, bd) },
+		"csv":  func(b *bytes.Buffer, bd *Standings) error { return WriteCSV(b, bd) },
+		"json": func(b *bytes.Buffer, bd *Standings) error { return WriteJSON(b, bd) },
 	} {
 		var buf bytes.Buffer
 		if err := write(&buf, bd); err != nil {

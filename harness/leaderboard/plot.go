@@ -51,7 +51,7 @@ func stem(parts ...string) string {
 // rate vs ANTT trade-off with 95% whiskers and the CDF of normalized
 // turnaround; per scenario violation rate and ANTT across each sweep.
 // done, when not nil, is called after each figure (for a progress bar).
-func Plots(b *Board, cdfs []CDF, done func()) ([]Figure, error) {
+func Plots(b *Standings, cdfs []CDF, done func()) ([]Figure, error) {
 	var figs []Figure
 	add := func(name, title string, p *plot.Plot, leg *plot.Legend, w, h vg.Length) error {
 		f := Figure{Name: name, Title: title}
@@ -109,7 +109,7 @@ type sweepKey struct{ scen, sweep string }
 
 // sweeps groups the sweep tables by scenario and sweep, in order of
 // appearance.
-func (b *Board) sweeps() ([]sweepKey, map[sweepKey][]*Table) {
+func (b *Standings) sweeps() ([]sweepKey, map[sweepKey][]*Table) {
 	var order []sweepKey
 	sweeps := map[sweepKey][]*Table{}
 	for i := range b.Tables {
@@ -127,7 +127,7 @@ func (b *Board) sweeps() ([]sweepKey, map[sweepKey][]*Table) {
 }
 
 // NumPlots is the number of figures Plots draws.
-func NumPlots(b *Board, cdfs []CDF) int {
+func NumPlots(b *Standings, cdfs []CDF) int {
 	order, _ := b.sweeps()
 	return len(b.OperatingTables()) + 2*len(order) + len(cdfs)
 }

@@ -118,7 +118,7 @@ func TestPlainTicks(t *testing.T) {
 // TestPlotsRender: every figure of the golden board exists as SVG and as
 // a double-resolution PNG; sweep and CDF legends sit right of the plot.
 func TestPlotsRender(t *testing.T) {
-	b := goldenBoard()
+	b := goldenStandings()
 	cdfs := []CDF{{Scenario: "toy@v1", Point: "busy", Curves: []Curve{
 		{Scheduler: "a", Sorted: []float64{1, 1.5, 2, 4, 30}},
 		{Scheduler: "b", Sorted: []float64{1.1, 2, 3, 9, 120}},
@@ -159,7 +159,7 @@ func TestPlotsRender(t *testing.T) {
 // TestHTMLOracleRows: oracle rows carry their class, for the italic style.
 func TestHTMLOracleRows(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteHTML(&buf, goldenBoard(), nil); err != nil {
+	if err := WriteHTML(&buf, goldenStandings(), nil); err != nil {
 		t.Fatal(err)
 	}
 	page := buf.String()

@@ -83,7 +83,7 @@ const Method = "Cells are the mean across seeds ± the half-width of its 95% Stu
 
 // WriteMarkdown renders the operating-point tables as GitHub-flavoured
 // Markdown, followed by the provenance.
-func WriteMarkdown(w io.Writer, b *Board) error {
+func WriteMarkdown(w io.Writer, b *Standings) error {
 	var sb strings.Builder
 	sb.WriteString("# sparsebench leaderboard\n\n")
 	sb.WriteString(Method + "\n")
@@ -195,7 +195,7 @@ func CSVHeader() []string {
 // sweep points), after "#"-prefixed provenance lines (read with a comment
 // character of '#', e.g. pandas.read_csv(comment="#")). Numbers are in
 // shortest form, rates as fractions; an undefined number is empty.
-func WriteCSV(w io.Writer, b *Board) error {
+func WriteCSV(w io.Writer, b *Standings) error {
 	var sb strings.Builder
 	for _, l := range ProvenanceLines(&b.Provenance) {
 		sb.WriteString("# " + strings.ReplaceAll(l, "\n", " ") + "\n")
@@ -315,7 +315,7 @@ func jsonCmp(c *stats.Comparison, m Metric) *jsonComparison {
 }
 
 // WriteJSON writes the whole board, sweeps included.
-func WriteJSON(w io.Writer, b *Board) error {
+func WriteJSON(w io.Writer, b *Standings) error {
 	jb := jsonBoard{Format: "sparsebench-leaderboard/1", Method: Method, Provenance: b.Provenance, Tables: []jsonTable{}}
 	if jb.Provenance.Plugins == nil {
 		jb.Provenance.Plugins = []Plugin{}
