@@ -1,6 +1,6 @@
 module github.com/sparsebench/sparsebench
 
-go 1.24.0
+go 1.25
 
 require (
 	github.com/BurntSushi/toml v1.6.0
@@ -27,6 +27,7 @@ require (
 	github.com/fatih/color v1.13.0 // indirect
 	github.com/golang/freetype v0.0.0-20170609003504-e2365dfdc4a0 // indirect
 	github.com/golang/protobuf v1.5.4 // indirect
+	github.com/google/renameio/v2 v2.0.2 // indirect
 	github.com/hashicorp/yamux v0.1.2 // indirect
 	github.com/mattn/go-colorable v0.1.12 // indirect
 	github.com/mattn/go-isatty v0.0.17 // indirect

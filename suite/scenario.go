@@ -22,6 +22,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/sparsebench/sparsebench/hardware"
+	"github.com/sparsebench/sparsebench/harness/textpos"
 	"github.com/sparsebench/sparsebench/harness/trace"
 	"github.com/sparsebench/sparsebench/plugins/accelerator"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
@@ -188,7 +189,7 @@ func Parse(file string, data []byte) (*Scenario, error) {
 		if errors.As(err, &pe) {
 			line, col := pe.Position.Line, pe.Position.Col
 			if line < 1 { // the decoder gives line 0 for some errors at the end of the input
-				line, col = lineColAt(data, pe.Position.Start)
+				line, col = textpos.At(data, pe.Position.Start)
 			}
 			return nil, Problems{{File: file, Line: line, Col: col, Msg: pe.Message}}
 		}
@@ -224,13 +225,6 @@ func Parse(file string, data []byte) (*Scenario, error) {
 	}
 	s.catalogue = &catalogueOnce{}
 	return s, nil
-}
-
-// lineColAt is the 1-based line and column of a byte offset.
-func lineColAt(data []byte, off int) (int, int) {
-	off = max(0, min(off, len(data)))
-	nl := bytes.LastIndexByte(data[:off], '\n')
-	return bytes.Count(data[:off], []byte("\n")) + 1, off - nl
 }
 
 // decodeErrRE matches the decoder's errors that are not ParseErrors (wrong

@@ -18,6 +18,7 @@ import (
 
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/harness/leaderboard"
+	"github.com/sparsebench/sparsebench/harness/textpos"
 	"github.com/sparsebench/sparsebench/harness/trace"
 	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/lineup"
@@ -192,7 +193,7 @@ func decodeJSON(data []byte) (any, error) {
 	if err := dec.Decode(&v); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			line, col := lineCol(data, se.Offset)
+			line, col := textpos.AfterRead(data, se.Offset)
 			return nil, fmt.Errorf("line %d, column %d: %v", line, col, err)
 		}
 		return nil, err
@@ -201,19 +202,6 @@ func decodeJSON(data []byte) (any, error) {
 		return nil, errors.New("more than one JSON value")
 	}
 	return v, nil
-}
-
-// lineCol locates the byte at which a decoder that read off bytes failed.
-func lineCol(data []byte, off int64) (int, int) {
-	line, col := 1, 1
-	for _, c := range data[:max(0, min(int(off)-1, len(data)))] {
-		if c == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-	}
-	return line, col
 }
 
 // asJSON is v encoded and decoded again, to be compared with a decoded

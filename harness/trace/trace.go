@@ -21,6 +21,7 @@ import (
 	fastjson "github.com/goccy/go-json"
 
 	"github.com/sparsebench/sparsebench/hardware/catalogue"
+	"github.com/sparsebench/sparsebench/harness/textpos"
 	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
@@ -383,10 +384,10 @@ func describeJSONError(data []byte, err error) string {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		line, col := lineCol(data, syn.Offset)
+		line, col := textpos.AfterRead(data, syn.Offset)
 		return fmt.Sprintf("line %d, column %d: not valid JSON: %v", line, col, syn)
 	case errors.As(err, &typ):
-		line, col := lineCol(data, typ.Offset)
+		line, col := textpos.AfterRead(data, typ.Offset)
 		return fmt.Sprintf("line %d, column %d: %s: got a JSON %s, want %s", line, col, typ.Field, typ.Value, jsonKind(typ.Type.Kind().String()))
 	}
 	var num *strconv.NumError
@@ -406,16 +407,6 @@ func jsonKind(goKind string) string {
 		return "an object"
 	}
 	return "a " + goKind
-}
-
-func lineCol(data []byte, off int64) (int, int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	before := data[:off]
-	line := bytes.Count(before, []byte("\n")) + 1
-	col := int(off) - bytes.LastIndexByte(before, '\n')
-	return line, col
 }
 
 // WriteTo writes the trace in the sparsebench-trace/1 format: one model and

@@ -414,7 +414,9 @@ func TestParseTraceNotJSON(t *testing.T) {
 		{"empty", ``, "not valid JSON"},
 		{"truncated", `{"format": "sparsebench-trace/1", "models": [`, "not valid JSON"},
 		{"garbage after", `{"format": "sparsebench-trace/1"} x`, "not valid JSON"},
-		{"trailing comma", "{\"format\": \"sparsebench-trace/1\",\n}", "line 2, column"},
+		{"trailing comma", "{\"format\": \"sparsebench-trace/1\",\n}", "line 2, column 1:"},
+		// The column is that of the offending byte: the x is the 12th.
+		{"bad value", `{"models": x}`, "line 1, column 12: not valid JSON"},
 		{"not an object", `[1, 2]`, "want an object"},
 		{"a string", `"trace"`, "want an object"},
 	}
