@@ -20,7 +20,7 @@ func writeBenchTrace(b *testing.B, requests int, load float64) string {
 	}
 	path := filepath.Join(b.TempDir(), "trace.json")
 	tr := &trace.Trace{Catalogue: *cat, Requests: reqs}
-	if err := trace.WriteFileAtomic(path, func(w io.Writer) error { _, err := tr.WriteTo(w); return err }); err != nil {
+	if err := tr.WriteFile(path); err != nil {
 		b.Fatal(err)
 	}
 	return path

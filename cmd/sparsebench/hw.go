@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/google/renameio/v2"
 
 	"github.com/sparsebench/sparsebench/hardware"
 	"github.com/sparsebench/sparsebench/plugins/accelerator"
@@ -293,44 +294,13 @@ func runHWImportCSV(args []string, stdout, stderr io.Writer) error {
 		_, err := stdout.Write(data)
 		return err
 	}
-	if err := hwWriteFile(*out, data); err != nil {
-		return err
+	if err := renameio.WriteFile(*out, data, 0o644); err != nil {
+		return fmt.Errorf("-o %s: %v", *out, err)
 	}
 	samples := 0
 	for _, m := range cat.Models {
 		samples += len(m.Samples)
 	}
 	fmt.Fprintf(stdout, "wrote %s: %d variants of %d families, %d samples\n", *out, len(cat.Models), len(cat.Families()), samples)
-	return nil
-}
-
-// hwWriteFile replaces path atomically: a reader sees the old file or the
-// whole new one, never a partial write.
-func hwWriteFile(path string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("-o %s: %v", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("-o %s: %v", path, err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("-o %s: %v", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("-o %s: %v", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("-o %s: %v", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("-o %s: %v", path, err)
-	}
 	return nil
 }

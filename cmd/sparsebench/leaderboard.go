@@ -10,9 +10,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/google/renameio/v2"
+
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/harness/leaderboard"
-	"github.com/sparsebench/sparsebench/harness/trace"
 	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/lineup"
 	"github.com/sparsebench/sparsebench/plugins/policies"
@@ -115,10 +116,8 @@ func runLeaderboard(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	for _, name := range sortedKeys(files) {
-		if err := trace.WriteFileAtomic(filepath.Join(f.out, name), func(w io.Writer) error {
-			_, err := w.Write(files[name])
-			return err
-		}); err != nil {
+		// Atomic, 0644 less the umask: a web server can serve the folder.
+		if err := renameio.WriteFile(filepath.Join(f.out, name), files[name], 0o644); err != nil {
 			return err
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/sparsebench/sparsebench/harness/trace"
 	"github.com/sparsebench/sparsebench/suite"
 )
 
@@ -56,8 +55,5 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 		_, err := tr.WriteTo(stdout)
 		return err
 	}
-	return trace.WriteFileAtomic(*out, func(w io.Writer) error {
-		_, err := tr.WriteTo(w)
-		return err
-	})
+	return tr.WriteFile(*out)
 }

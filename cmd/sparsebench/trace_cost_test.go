@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"path/filepath"
 	"testing"
 
@@ -19,7 +18,7 @@ func TestRunTraceUsesItsPreemptionCost(t *testing.T) {
 	}
 	tr.PreemptionCost = 0.25
 	path := filepath.Join(t.TempDir(), "cost.json")
-	if err := trace.WriteFileAtomic(path, func(w io.Writer) error { _, err := tr.WriteTo(w); return err }); err != nil {
+	if err := tr.WriteFile(path); err != nil {
 		t.Fatal(err)
 	}
 	makespan := func(extra ...string) (float64, int) {

@@ -7,6 +7,7 @@
 package trace
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -14,11 +15,11 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	fastjson "github.com/goccy/go-json"
+	"github.com/google/renameio/v2"
 
 	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"github.com/sparsebench/sparsebench/harness/textpos"
@@ -448,22 +449,22 @@ func (t *Trace) WriteTo(w io.Writer) (int64, error) {
 	return int64(n), err
 }
 
-// WriteFileAtomic writes data produced by write to path through a temporary
-// file in the same directory and a rename, so a failure never leaves a
-// half-written file.
-func WriteFileAtomic(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+// WriteFile writes the trace to path atomically (google/renameio): a
+// temporary file in the same folder, synced and renamed over path, with
+// mode 0644 less the umask, so a reader sees the old file or the new one
+// and a failure leaves nothing half-written.
+func (t *Trace) WriteFile(path string) error {
+	f, err := renameio.NewPendingFile(path, renameio.WithPermissions(0o644))
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if err := write(tmp); err != nil {
-		tmp.Close()
+	defer f.Cleanup() // a no-op once replaced
+	w := bufio.NewWriter(f)
+	if _, err := t.WriteTo(w); err != nil {
 		return err
 	}
-	if err := tmp.Close(); err != nil {
+	if err := w.Flush(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	return f.CloseAtomicallyReplace()
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -162,9 +161,10 @@ func TestTraceRoundTrip(t *testing.T) {
 	}
 	// The same through a file.
 	path := filepath.Join(t.TempDir(), "t.json")
-	if err := trace.WriteFileAtomic(path, func(w io.Writer) error { _, err := want.WriteTo(w); return err }); err != nil {
+	if err := want.WriteFile(path); err != nil {
 		t.Fatal(err)
 	}
+
 	got, err = trace.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
