@@ -8,6 +8,7 @@ import (
 	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
+	"github.com/sparsebench/sparsebench/plugins/scheduler/board"
 )
 
 // benchCatalogue is ~35-layer CNN-like requests: 4 families × 3 variants.
@@ -76,16 +77,16 @@ func BenchmarkPick(b *testing.B) {
 
 // pickState admits every request, runs one layer of every other task so γ,
 // idle times and estimates differ, and leaves the policy's own state warm.
-func pickState(b *testing.B, cat *catalogue.Catalogue, reqs []workload.Request, e policies.Entry) (*scheduler.Board, scheduler.Scheduler) {
+func pickState(b *testing.B, cat *catalogue.Catalogue, reqs []workload.Request, e policies.Entry) (*board.Board, scheduler.Scheduler) {
 	s := e.New(policies.Defaults())
 	tables := Tables(cat, len(reqs))
-	specs := make([]scheduler.TaskSpec, len(reqs))
+	specs := make([]board.TaskSpec, len(reqs))
 	for i, r := range reqs {
 		sm := &cat.Models[r.Model].Samples[r.Sample]
-		specs[i] = scheduler.TaskSpec{Model: r.Model, Arrival: r.Arrival, Deadline: r.Deadline,
+		specs[i] = board.TaskSpec{Model: r.Model, Arrival: r.Arrival, Deadline: r.Deadline,
 			Priority: float64(r.Priority), Latency: sm.Latency, Sparsity: sm.Sparsity}
 	}
-	board, err := scheduler.NewBoard(tables, specs, s.Info().Oracle)
+	board, err := board.New(tables, specs, s.Info().Oracle)
 	if err != nil {
 		b.Fatal(err)
 	}

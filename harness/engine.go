@@ -15,6 +15,7 @@ import (
 	"github.com/sparsebench/sparsebench/harness/parallel"
 	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
+	"github.com/sparsebench/sparsebench/plugins/scheduler/board"
 )
 
 // Options are the simulation settings that are not part of the workload.
@@ -60,7 +61,7 @@ func Run(cat *catalogue.Catalogue, reqs []workload.Request, s scheduler.Schedule
 type Prepared struct {
 	cat   *catalogue.Catalogue
 	reqs  []workload.Request
-	specs []scheduler.TaskSpec
+	specs []board.TaskSpec
 	iso   []float64 // per request: Σ real layer latencies
 }
 
@@ -77,10 +78,10 @@ func Prepare(cat *catalogue.Catalogue, reqs []workload.Request) (*Prepared, erro
 			return nil, fmt.Errorf("request %d arrives at %gs, before request %d (%gs): requests must be sorted by arrival", i, r.Arrival, i-1, reqs[i-1].Arrival)
 		}
 	}
-	p := &Prepared{cat: cat, reqs: reqs, specs: make([]scheduler.TaskSpec, len(reqs)), iso: make([]float64, len(reqs))}
+	p := &Prepared{cat: cat, reqs: reqs, specs: make([]board.TaskSpec, len(reqs)), iso: make([]float64, len(reqs))}
 	for i, r := range reqs {
 		sm := &cat.Models[r.Model].Samples[r.Sample]
-		p.specs[i] = scheduler.TaskSpec{
+		p.specs[i] = board.TaskSpec{
 			Model: r.Model, Arrival: r.Arrival, Deadline: r.Deadline, Priority: float64(r.Priority),
 			Latency: sm.Latency, Sparsity: sm.Sparsity,
 		}
@@ -94,12 +95,12 @@ func (p *Prepared) Run(s scheduler.Scheduler, opt Options) (out *Outcome, err er
 	info := s.Info()
 	reqs, specs := p.reqs, p.specs
 	tables := Tables(p.cat, len(reqs))
-	board, err := scheduler.NewBoard(tables, specs, info.Oracle)
+	b, err := board.New(tables, specs, info.Oracle)
 	if err != nil {
 		return nil, err
 	}
 	if !info.Monitor {
-		board.WithoutMonitor()
+		b.WithoutMonitor()
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -114,7 +115,7 @@ func (p *Prepared) Run(s scheduler.Scheduler, opt Options) (out *Outcome, err er
 
 	iso := slices.Clone(p.iso)
 	out = &Outcome{Scheduler: info, Finish: make([]float64, len(reqs)), Isolated: iso}
-	view := board.View()
+	view := b.View()
 	now := 0.0
 	if len(reqs) > 0 {
 		now = reqs[0].Arrival
@@ -123,16 +124,16 @@ func (p *Prepared) Run(s scheduler.Scheduler, opt Options) (out *Outcome, err er
 	prev := scheduler.TaskID(-1)
 	for done < len(reqs) {
 		for next < len(reqs) && reqs[next].Arrival <= now {
-			board.Admit(scheduler.TaskID(next))
+			b.Admit(scheduler.TaskID(next))
 			next++
 		}
-		if board.Len() == 0 {
+		if b.Len() == 0 {
 			// Idle accelerator: jump to the next arrival, never backwards
 			// (deviation 1 of REFERENCE §6).
 			now = math.Max(now, reqs[next].Arrival)
 			continue
 		}
-		board.SetNow(now)
+		b.SetNow(now)
 		var id scheduler.TaskID
 		var perr error
 		if opt.TimeDecisions {
@@ -145,18 +146,18 @@ func (p *Prepared) Run(s scheduler.Scheduler, opt Options) (out *Outcome, err er
 		if perr != nil {
 			return nil, fmt.Errorf("scheduler %s at t=%gs (decision %d): %w", info.Name, now, out.Decisions, perr)
 		}
-		if !board.Runnable(id) {
+		if !b.Runnable(id) {
 			return nil, fmt.Errorf("scheduler %s at t=%gs (decision %d) picked task %d, which is %s",
-				info.Name, now, out.Decisions, id, board.Status(id))
+				info.Name, now, out.Decisions, id, b.Status(id))
 		}
-		board.ClearChanges()
+		b.ClearChanges()
 		out.Decisions++
-		if prev >= 0 && id != prev && board.Runnable(prev) {
+		if prev >= 0 && id != prev && b.Runnable(prev) {
 			out.Preemptions++
 			now += opt.PreemptionCost
 		}
 		var fin bool
-		if now, fin = board.RunLayer(id, now); fin {
+		if now, fin = b.RunLayer(id, now); fin {
 			out.Finish[id] = now
 			done++
 		}

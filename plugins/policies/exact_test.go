@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
+	"github.com/sparsebench/sparsebench/plugins/scheduler/board"
 )
 
 // These states are exact ties or exact thresholds in REFERENCE's arithmetic
@@ -243,7 +244,7 @@ func TestBoardRefusesTablesOutsideTheDomain(t *testing.T) {
 		{"huge estimate", 1, 1e300, "avg_latency_s[0] = 1e+300 s; want an estimate in [1e-12, 1e+06] s"},
 	} {
 		models := []scheduler.ModelTable{mt("a", []float64{c.vari}, []float64{c.fam}, []float64{0})}
-		_, err := scheduler.NewBoard(&scheduler.Tables{Models: models, Requests: 0}, nil, false)
+		_, err := board.New(&scheduler.Tables{Models: models, Requests: 0}, nil, false)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: NewBoard error %v, want one containing %q", c.name, err, c.want)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
+	"github.com/sparsebench/sparsebench/plugins/scheduler/board"
 )
 
 // The tests below build small states by hand: static tables, task specs, a
@@ -36,14 +37,14 @@ func rep(x float64, n int) []float64 {
 
 // task builds a spec; the real latencies and sparsities default to the
 // model's tables when nil.
-func task(models []scheduler.ModelTable, model int, arrival, deadline, prio float64, lat, sp []float64) scheduler.TaskSpec {
+func task(models []scheduler.ModelTable, model int, arrival, deadline, prio float64, lat, sp []float64) board.TaskSpec {
 	if lat == nil {
 		lat = models[model].AvgLatency
 	}
 	if sp == nil {
 		sp = models[model].AvgSparsity
 	}
-	return scheduler.TaskSpec{Model: model, Arrival: arrival, Deadline: deadline, Priority: prio, Latency: lat, Sparsity: sp}
+	return board.TaskSpec{Model: model, Arrival: arrival, Deadline: deadline, Priority: prio, Latency: lat, Sparsity: sp}
 }
 
 // fix drives a Board and a policy the way the harness does: admit, set the
@@ -51,10 +52,10 @@ func task(models []scheduler.ModelTable, model int, arrival, deadline, prio floa
 type fix struct {
 	t *testing.T
 	s scheduler.Scheduler
-	b *scheduler.Board
+	b *board.Board
 }
 
-func newFix(t *testing.T, spec string, models []scheduler.ModelTable, specs ...scheduler.TaskSpec) *fix {
+func newFix(t *testing.T, spec string, models []scheduler.ModelTable, specs ...board.TaskSpec) *fix {
 	t.Helper()
 	sp, err := ParseSpec(spec)
 	if err != nil {
@@ -62,7 +63,7 @@ func newFix(t *testing.T, spec string, models []scheduler.ModelTable, specs ...s
 	}
 	s := sp.New()
 	tables := &scheduler.Tables{Models: models, Requests: len(specs)}
-	b, err := scheduler.NewBoard(tables, specs, s.Info().Oracle)
+	b, err := board.New(tables, specs, s.Info().Oracle)
 	if err != nil {
 		t.Fatalf("NewBoard: %v", err)
 	}
@@ -237,8 +238,8 @@ func TestSJFSparseHeapWithGamma(t *testing.T) {
 
 func TestGammaIsMeanOverExecutedLayers(t *testing.T) {
 	models := []scheduler.ModelTable{mt("V", []float64{1, 1, 1, 1}, []float64{1, 1, 1, 1}, []float64{0.5, 0.75, 0.5, 0})}
-	specs := []scheduler.TaskSpec{task(models, 0, 0, 10, 1, []float64{1, 2, 3, 4}, []float64{0.75, 0.5, 0, 0.5})}
-	b, err := scheduler.NewBoard(&scheduler.Tables{Models: models, Requests: 1}, specs, false)
+	specs := []board.TaskSpec{task(models, 0, 0, 10, 1, []float64{1, 2, 3, 4}, []float64{0.75, 0.5, 0, 0.5})}
+	b, err := board.New(&scheduler.Tables{Models: models, Requests: 1}, specs, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,8 +268,8 @@ func TestGammaIsMeanOverExecutedLayers(t *testing.T) {
 // must not be re-sliceable into the unexecuted part of the sample.
 func TestMeasuredCannotBeReslicedBeyondExecutedLayers(t *testing.T) {
 	models := []scheduler.ModelTable{mt("V", []float64{1, 1, 1}, []float64{1, 1, 1}, []float64{0.5, 0.5, 0.5})}
-	specs := []scheduler.TaskSpec{task(models, 0, 0, 10, 1, []float64{1, 2, 3}, []float64{0.1, 0.2, 0.3})}
-	b, err := scheduler.NewBoard(&scheduler.Tables{Models: models, Requests: 1}, specs, false)
+	specs := []board.TaskSpec{task(models, 0, 0, 10, 1, []float64{1, 2, 3}, []float64{0.1, 0.2, 0.3})}
+	b, err := board.New(&scheduler.Tables{Models: models, Requests: 1}, specs, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +295,7 @@ func TestMeasuredCannotBeReslicedBeyondExecutedLayers(t *testing.T) {
 // Only a policy that declares the Oracle capability gets real latencies.
 func TestOracleViewOnlyForOraclePolicies(t *testing.T) {
 	models := []scheduler.ModelTable{mt("V", []float64{1, 1}, []float64{1, 1}, []float64{0.5, 0.5})}
-	specs := []scheduler.TaskSpec{
+	specs := []board.TaskSpec{
 		task(models, 0, 0, 10, 1, []float64{3, 5}, []float64{0.5, 0.5}),
 		task(models, 0, 0, 10, 3, []float64{2, 7}, []float64{0.5, 0.5}),
 	}
@@ -306,7 +307,7 @@ func TestOracleViewOnlyForOraclePolicies(t *testing.T) {
 				t.Fatalf("Info().Oracle = %v, want %v", info.Oracle, want)
 			}
 			tables := &scheduler.Tables{Models: models, Requests: len(specs)}
-			b, err := scheduler.NewBoard(tables, specs, info.Oracle)
+			b, err := board.New(tables, specs, info.Oracle)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -364,7 +365,7 @@ func TestPlanaria(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var specs []scheduler.TaskSpec
+			var specs []board.TaskSpec
 			for _, x := range c.tasks {
 				specs = append(specs, task(models, 0, 0, x.deadline, x.prio, nil, nil))
 			}
@@ -403,7 +404,7 @@ func TestSDRM3(t *testing.T) {
 		// now = 2.
 		// t0: arrival 0, D 20: E 5, slack 18 → u = 5/18 ≈ 0.278; idle 2, next 1 → f = 2
 		// t1: arrival 2, D 7:  E 5, slack 5  → u = 1;             idle 0          → f = 0
-		specs := []scheduler.TaskSpec{
+		specs := []board.TaskSpec{
 			task(models, 0, 0, 20, 1, nil, nil),
 			task(models, 0, 2, 7, 1, nil, nil),
 		}
@@ -510,7 +511,7 @@ func TestDystaNaiveBeta(t *testing.T) {
 		mt("A", []float64{9, 9}, []float64{1, 1}, []float64{0, 0}),       // family E = iso = 2
 		mt("B", []float64{9, 9}, []float64{1.25, 1.25}, []float64{0, 0}), // family E = iso = 2.5
 	}
-	specs := []scheduler.TaskSpec{
+	specs := []board.TaskSpec{
 		task(models, 0, 0, 106, 1, nil, nil), // t0
 		task(models, 1, 4, 6.5, 1, nil, nil), // t1
 	}
@@ -563,7 +564,7 @@ func TestDystaAndOracle(t *testing.T) {
 		// W: variant = family = [1, 1]
 		mt("W", []float64{1, 1}, []float64{1, 1}, []float64{0.5, 0.5}),
 	}
-	specs := []scheduler.TaskSpec{
+	specs := []board.TaskSpec{
 		// t0's real latencies are far above the estimates: [1, 5, 5, 5]
 		task(models, 0, 0, 102, 1, []float64{1, 5, 5, 5}, []float64{0.75, 0.5, 0.5, 0.5}),
 		task(models, 1, 0, 102, 1, nil, nil),
@@ -752,8 +753,8 @@ func TestPREMASparseTokenUsesGammaIso(t *testing.T) {
 func TestPREMAWithoutStart(t *testing.T) {
 	// Pick without Start (e.g. a server that skipped it) still works.
 	m := premaModels()
-	specs := []scheduler.TaskSpec{task(m, 1, 0, 100, 1, nil, nil), task(m, 0, 0, 100, 1, nil, nil)}
-	b, err := scheduler.NewBoard(&scheduler.Tables{Models: m, Requests: 2}, specs, false)
+	specs := []board.TaskSpec{task(m, 1, 0, 100, 1, nil, nil), task(m, 0, 0, 100, 1, nil, nil)}
+	b, err := board.New(&scheduler.Tables{Models: m, Requests: 2}, specs, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -933,7 +934,7 @@ func TestPoliciesAgreeWithTheSpecFormulas(t *testing.T) {
 
 type randomRun struct {
 	tables *scheduler.Tables
-	specs  []scheduler.TaskSpec
+	specs  []board.TaskSpec
 }
 
 func randomState(seed uint64) randomRun {
@@ -954,7 +955,7 @@ func randomState(seed uint64) randomRun {
 	}
 	nt := 2 + r.IntN(12)
 	tables.Requests = nt
-	var specs []scheduler.TaskSpec
+	var specs []board.TaskSpec
 	arrival := 0.0
 	for i := 0; i < nt; i++ {
 		if r.IntN(3) > 0 {
@@ -962,7 +963,7 @@ func randomState(seed uint64) randomRun {
 		}
 		m := r.IntN(nm)
 		n := tables.Models[m].Layers()
-		s := scheduler.TaskSpec{
+		s := board.TaskSpec{
 			Model: m, Arrival: arrival, Deadline: arrival + eighths(0, 80),
 			Priority: []float64{1, 3, 9}[r.IntN(3)],
 		}
@@ -982,7 +983,7 @@ func diffRun(t *testing.T, e Entry, seed uint64) bool {
 	rr := randomState(seed)
 	s := e.New(Defaults())
 	info := s.Info()
-	b, err := scheduler.NewBoard(rr.tables, rr.specs, info.Oracle)
+	b, err := board.New(rr.tables, rr.specs, info.Oracle)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1033,7 +1034,7 @@ type reference struct {
 	name   string
 	p      Params
 	tables *scheduler.Tables
-	specs  []scheduler.TaskSpec
+	specs  []board.TaskSpec
 	token  map[ID]float64
 	last   []float64 // last_exec by task, kept by the driver
 

@@ -1,9 +1,5 @@
 package scheduler
 
-import (
-	"fmt"
-	"math"
-)
 
 // The numeric domain of a run. Every real workload lies far inside it
 // (per-layer latencies are micro- to milliseconds, runs last minutes), and
@@ -25,32 +21,3 @@ const (
 	// PREMA's levels).
 	MaxWeight = 1e6
 )
-
-// checkTables checks the static tables against the domain.
-func checkTables(t *Tables) error {
-	for m := range t.Models {
-		mt := &t.Models[m]
-		for l := 0; l < mt.Layers(); l++ {
-			for _, e := range [...]struct {
-				name string
-				x    float64
-			}{{"family_avg_latency_s", mt.FamilyAvgLatency[l]}, {"avg_latency_s", mt.AvgLatency[l]}} {
-				if !(e.x >= MinEstimate && e.x <= MaxLatency) {
-					return fmt.Errorf("model %s: %s[%d] = %g s; want an estimate in [%g, %g] s", mt.Name, e.name, l, e.x, MinEstimate, MaxLatency)
-				}
-			}
-			if sp := mt.AvgSparsity[l]; !(sp >= 0 && sp < 1) {
-				return fmt.Errorf("model %s: avg_sparsity[%d] = %g; want a sparsity in [0, 1)", mt.Name, l, sp)
-			}
-		}
-	}
-	return nil
-}
-
-// checkTimes checks a task's arrival and deadline against the domain.
-func checkTimes(id TaskID, s *TaskSpec) error {
-	if !(math.Abs(s.Arrival) <= MaxTime && math.Abs(s.Deadline) <= MaxTime) {
-		return fmt.Errorf("task %d: arrival %g s, deadline %g s; want times within ±%g s", id, s.Arrival, s.Deadline, MaxTime)
-	}
-	return nil
-}

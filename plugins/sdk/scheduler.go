@@ -10,6 +10,7 @@ import (
 	"github.com/sparsebench/sparsebench/plugins/internal/wire"
 	"github.com/sparsebench/sparsebench/plugins/pluginpb"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
+	"github.com/sparsebench/sparsebench/plugins/scheduler/board"
 )
 
 // ServeScheduler serves the policies newPolicy makes — a fresh one per
@@ -71,7 +72,7 @@ type session struct {
 	stream pluginpb.Scheduler_SessionServer
 	policy scheduler.Scheduler
 	info   scheduler.Info
-	board  *scheduler.Board
+	board  *board.Board
 	now    float64
 }
 
@@ -98,7 +99,7 @@ func (ss *session) run(newPolicy func() scheduler.Scheduler) (err error) {
 	}()
 	ss.policy = newPolicy()
 	ss.info = ss.policy.Info()
-	if ss.board, err = scheduler.NewSessionBoard(tables, ss.info.Oracle); err != nil {
+	if ss.board, err = board.NewSession(tables, ss.info.Oracle); err != nil {
 		return fmt.Errorf("protocol: %w", err)
 	}
 	if st, ok := ss.policy.(scheduler.Starter); ok {
@@ -175,7 +176,7 @@ func (ss *session) decide(st *pluginpb.Step) (scheduler.TaskID, error) {
 		}
 	}
 	for _, a := range st.GetArrivals() {
-		spec := scheduler.TaskSpec{
+		spec := board.TaskSpec{
 			Model: int(a.GetModel()), Arrival: a.GetArrival(), Deadline: a.GetDeadline(), Priority: a.GetPriority(),
 		}
 		if len(a.GetLatency()) > 0 || len(a.GetSparsity()) > 0 {

@@ -1,27 +1,34 @@
-package scheduler
+// Package board is the engine's state behind a scheduler.View: the
+// runnable tasks with every quantity a policy reads kept up to date in O(1)
+// per event. The harness (harness.Run) and the plugin SDK's session replay
+// (plugins/sdk) fill a Board; policies only ever see its View. Plugin
+// authors never need this package.
+package board
 
-import "fmt"
+import (
+	"fmt"
 
-// TaskSpec is everything the harness knows about one request. The real
+	"github.com/sparsebench/sparsebench/plugins/internal/viewstate"
+	"github.com/sparsebench/sparsebench/plugins/scheduler"
+)
+
+// state is the data inside a View, as package scheduler instantiates it.
+type state = viewstate.State[scheduler.TaskID, scheduler.Completion, scheduler.Tables]
+
+// TaskSpec is everything the engine knows about one request. The real
 // per-layer Latency and Sparsity of its sample stay inside the Board: a
 // policy sees the executed prefix through the monitor and the rest only as
 // an oracle.
-type TaskSpec struct {
-	Model    int
-	Arrival  float64
-	Deadline float64 // absolute
-	Priority float64
-	Latency  []float64
-	Sparsity []float64
-}
+type TaskSpec = viewstate.Spec
 
-// Board owns the mutable state behind a View. The harness (or a plugin
+// Board owns the mutable state behind a scheduler.View. The harness (or a plugin
 // server replaying a session) admits tasks and reports completed layers; the
 // Board keeps every derived quantity up to date in O(1) per event, using
 // suffix sums of the static tables so remaining estimates are exact rather
 // than accumulated by subtraction.
 type Board struct {
-	v      View
+	v      *scheduler.View
+	s      *state  // the data inside v
 	slotOf []int32 // by TaskID: slot in v, or -1 when not runnable
 	state  []taskState
 	// rows[m][l] is what completing layers of model m reads at layer l,
@@ -56,14 +63,16 @@ const (
 	finished
 )
 
-// NewBoard prepares the state of a run. oracle says whether the policy
-// declared the Oracle capability; only then does the View expose real
+// New prepares the state of a run. oracle says whether the policy
+// declared the Oracle capability; only then does the scheduler.View expose real
 // latencies.
-func NewBoard(t *Tables, specs []TaskSpec, oracle bool) (*Board, error) {
+func New(t *scheduler.Tables, specs []TaskSpec, oracle bool) (*Board, error) {
 	b := &Board{
+		v:      new(scheduler.View),
 		slotOf: make([]int32, len(specs)),
 		state:  make([]taskState, len(specs)),
 	}
+	b.s = viewstate.Of(b.v).(*state)
 	for i := range b.slotOf {
 		b.slotOf[i] = -1
 	}
@@ -87,7 +96,7 @@ func NewBoard(t *Tables, specs []TaskSpec, oracle bool) (*Board, error) {
 		return nil, err
 	}
 	for id, s := range specs {
-		if err := checkTimes(TaskID(id), &s); err != nil {
+		if err := checkTimes(scheduler.TaskID(id), &s); err != nil {
 			return nil, err
 		}
 		if s.Model < 0 || s.Model >= len(t.Models) {
@@ -99,11 +108,11 @@ func NewBoard(t *Tables, specs []TaskSpec, oracle bool) (*Board, error) {
 				id, len(s.Latency), len(s.Sparsity), t.Models[s.Model].Name, n)
 		}
 	}
-	b.v.tables = t
-	b.v.specs = specs
-	b.v.slotOf = b.slotOf
+	b.s.Tables = t
+	b.s.Specs = specs
+	b.s.SlotOf = b.slotOf
 	if oracle {
-		b.v.oracle = &OracleView{v: &b.v}
+		b.s.Oracle = true
 		b.realSuf = make([][]float64, len(specs))
 	}
 	return b, nil
@@ -125,7 +134,7 @@ func suffixSums(xs []float64) []float64 {
 	return s
 }
 
-// WithoutMonitor stops the board maintaining γ: View.Gamma then stays 1.
+// WithoutMonitor stops the board maintaining γ: scheduler.View.Gamma then stays 1.
 // The harness calls it for policies that do not declare the Monitor
 // capability, which by REFERENCE §4 do not use γ.
 func (b *Board) WithoutMonitor() *Board {
@@ -133,23 +142,23 @@ func (b *Board) WithoutMonitor() *Board {
 	return b
 }
 
-// View is the policy's read-only window on the board.
-func (b *Board) View() *View { return &b.v }
+// scheduler.View is the policy's read-only window on the board.
+func (b *Board) View() *scheduler.View { return b.v }
 
 // Len is the number of runnable tasks.
-func (b *Board) Len() int { return len(b.v.id) }
+func (b *Board) Len() int { return len(b.s.ID) }
 
 // SetNow moves the clock. Callers never move it backwards (harness.Run
 // only adds layer latencies and jumps forward to arrivals).
-func (b *Board) SetNow(t float64) { b.v.now = t }
+func (b *Board) SetNow(t float64) { b.s.Now = t }
 
 // Runnable reports whether id is admitted and unfinished.
-func (b *Board) Runnable(id TaskID) bool {
+func (b *Board) Runnable(id scheduler.TaskID) bool {
 	return id >= 0 && int(id) < len(b.state) && b.state[id] == runnable
 }
 
-// Status describes why a TaskID is not runnable, for error messages.
-func (b *Board) Status(id TaskID) string {
+// Status describes why a scheduler.TaskID is not runnable, for error messages.
+func (b *Board) Status(id scheduler.TaskID) string {
 	if id < 0 || int(id) >= len(b.state) {
 		return fmt.Sprintf("unknown (the run has tasks 0..%d)", len(b.state)-1)
 	}
@@ -164,32 +173,32 @@ func (b *Board) Status(id TaskID) string {
 
 // Admit makes a task runnable. Tasks must be admitted in increasing ID
 // order, which keeps slots sorted by arrival.
-func (b *Board) Admit(id TaskID) {
-	s := &b.v.specs[id]
-	v := &b.v
+func (b *Board) Admit(id scheduler.TaskID) {
+	s := &b.s.Specs[id]
+	v := b.s
 	b.state[id] = runnable
-	b.slotOf[id] = int32(len(v.id))
-	v.id = append(v.id, id)
-	v.model = append(v.model, int32(s.Model))
-	v.done = append(v.done, 0)
-	v.total = append(v.total, int32(len(s.Latency)))
-	v.arrival = append(v.arrival, s.Arrival)
-	v.nextReal = append(v.nextReal, s.Latency[0])
-	v.cols.Deadline = append(v.cols.Deadline, s.Deadline)
-	v.cols.Priority = append(v.cols.Priority, s.Priority)
-	v.cols.LastExec = append(v.cols.LastExec, s.Arrival)
-	// From the rows copied at NewBoard, like every later layer: a policy
+	b.slotOf[id] = int32(len(v.ID))
+	v.ID = append(v.ID, id)
+	v.Model = append(v.Model, int32(s.Model))
+	v.Done = append(v.Done, 0)
+	v.Total = append(v.Total, int32(len(s.Latency)))
+	v.Arrival = append(v.Arrival, s.Arrival)
+	v.NextReal = append(v.NextReal, s.Latency[0])
+	v.Cols.Deadline = append(v.Cols.Deadline, s.Deadline)
+	v.Cols.Priority = append(v.Cols.Priority, s.Priority)
+	v.Cols.LastExec = append(v.Cols.LastExec, s.Arrival)
+	// From the rows copied by New, like every later layer: a policy
 	// that wrote into the tables it was given cannot skew the board.
 	first := &b.rows[s.Model][0]
-	v.cols.RemFamily = append(v.cols.RemFamily, first.sufFamily)
-	v.cols.RemVar = append(v.cols.RemVar, first.sufVar)
-	v.cols.IsoFam = append(v.cols.IsoFam, first.sufFamily)
-	v.cols.IsoVar = append(v.cols.IsoVar, first.sufVar)
-	v.cols.NextFam = append(v.cols.NextFam, first.family)
-	v.cols.NextVar = append(v.cols.NextVar, first.variant)
-	v.cols.Gamma = append(v.cols.Gamma, 1)
-	v.gammaSum = append(v.gammaSum, 0)
-	if o := v.oracle; o != nil {
+	v.Cols.RemFamily = append(v.Cols.RemFamily, first.sufFamily)
+	v.Cols.RemVar = append(v.Cols.RemVar, first.sufVar)
+	v.Cols.IsoFam = append(v.Cols.IsoFam, first.sufFamily)
+	v.Cols.IsoVar = append(v.Cols.IsoVar, first.sufVar)
+	v.Cols.NextFam = append(v.Cols.NextFam, first.family)
+	v.Cols.NextVar = append(v.Cols.NextVar, first.variant)
+	v.Cols.Gamma = append(v.Cols.Gamma, 1)
+	v.GammaSum = append(v.GammaSum, 0)
+	if v.Oracle {
 		suf, ok := b.realCache[&s.Latency[0]]
 		if !ok {
 			if b.realCache == nil {
@@ -199,16 +208,16 @@ func (b *Board) Admit(id TaskID) {
 			b.realCache[&s.Latency[0]] = suf
 		}
 		b.realSuf[id] = suf
-		o.remReal = append(o.remReal, suf[0])
-		o.isoReal = append(o.isoReal, suf[0])
+		v.RemReal = append(v.RemReal, suf[0])
+		v.IsoReal = append(v.IsoReal, suf[0])
 	}
-	v.arrived = append(v.arrived, id)
+	v.Arrived = append(v.Arrived, id)
 }
 
 // Complete records that the next layer of id finished at time end, updates
 // every derived quantity of the task, and removes it when it has finished.
 // It reports whether the task finished.
-func (b *Board) Complete(id TaskID, end float64) bool {
+func (b *Board) Complete(id scheduler.TaskID, end float64) bool {
 	return b.complete(id, int(b.slotOf[id]), end)
 }
 
@@ -216,43 +225,43 @@ func (b *Board) Complete(id TaskID, end float64) bool {
 // completes the layer at start + its real latency and returns that time
 // and whether the task finished. It is Complete for a simulator, which
 // would otherwise look the task up twice.
-func (b *Board) RunLayer(id TaskID, start float64) (end float64, finished bool) {
+func (b *Board) RunLayer(id scheduler.TaskID, start float64) (end float64, finished bool) {
 	i := int(b.slotOf[id])
-	end = start + b.v.nextReal[i]
+	end = start + b.s.NextReal[i]
 	return end, b.complete(id, i, end)
 }
 
-func (b *Board) complete(id TaskID, i int, end float64) bool {
-	v := &b.v
-	s := &v.specs[id]
-	l := int(v.done[i])
+func (b *Board) complete(id scheduler.TaskID, i int, end float64) bool {
+	v := b.s
+	s := &v.Specs[id]
+	l := int(v.Done[i])
 	sp := s.Sparsity[l]
 	rows := b.rows[s.Model]
 	d := l + 1
-	v.done[i] = int32(d)
+	v.Done[i] = int32(d)
 	row := &rows[d]
-	v.cols.LastExec[i] = end
-	v.cols.RemFamily[i] = row.sufFamily
-	v.cols.RemVar[i] = row.sufVar
+	v.Cols.LastExec[i] = end
+	v.Cols.RemFamily[i] = row.sufFamily
+	v.Cols.RemVar[i] = row.sufVar
 	if !b.noMonitor {
-		v.gammaSum[i] += (1 - sp) / (1 - rows[l].avgSparsity)
-		v.cols.Gamma[i] = v.gammaSum[i] / float64(d)
+		v.GammaSum[i] += (1 - sp) / (1 - rows[l].avgSparsity)
+		v.Cols.Gamma[i] = v.GammaSum[i] / float64(d)
 	}
-	if o := v.oracle; o != nil {
-		o.remReal[i] = b.realSuf[id][d]
+	if v.Oracle {
+		v.RemReal[i] = b.realSuf[id][d]
 	}
-	fin := d == int(v.total[i])
+	fin := d == int(v.Total[i])
 	if !fin {
-		v.cols.NextFam[i] = row.family
-		v.cols.NextVar[i] = row.variant
-		v.nextReal[i] = s.Latency[d]
+		v.Cols.NextFam[i] = row.family
+		v.Cols.NextVar[i] = row.variant
+		v.NextReal[i] = s.Latency[d]
 	}
 	// Fields are stored one by one into the slice: building the struct on
 	// the stack and copying it made the copy's wide loads wait on the
 	// narrow stores just made (a store-forwarding stall that cost a quarter
 	// of the engine's time per decision).
-	v.completed = append(v.completed, Completion{})
-	c := &v.completed[len(v.completed)-1]
+	v.Completed = append(v.Completed, scheduler.Completion{})
+	c := &v.Completed[len(v.Completed)-1]
 	c.ID, c.Layer, c.Sparsity, c.Latency, c.Finished, c.End = id, l, sp, s.Latency[l], fin, end
 	if fin {
 		b.remove(i)
@@ -267,31 +276,31 @@ func (b *Board) complete(id TaskID, i int, end float64) bool {
 // remove deletes slot i keeping the others in ID order, so that scanning
 // policies break ties towards the earlier arrival by strict comparison.
 func (b *Board) remove(i int) {
-	v := &b.v
-	b.slotOf[v.id[i]] = -1
-	v.id = del(v.id, i)
-	for _, id := range v.id[i:] {
+	v := b.s
+	b.slotOf[v.ID[i]] = -1
+	v.ID = del(v.ID, i)
+	for _, id := range v.ID[i:] {
 		b.slotOf[id]--
 	}
-	v.model = del(v.model, i)
-	v.done = del(v.done, i)
-	v.total = del(v.total, i)
-	v.arrival = del(v.arrival, i)
-	v.nextReal = del(v.nextReal, i)
-	v.cols.Deadline = del(v.cols.Deadline, i)
-	v.cols.Priority = del(v.cols.Priority, i)
-	v.cols.LastExec = del(v.cols.LastExec, i)
-	v.cols.RemFamily = del(v.cols.RemFamily, i)
-	v.cols.RemVar = del(v.cols.RemVar, i)
-	v.cols.IsoFam = del(v.cols.IsoFam, i)
-	v.cols.IsoVar = del(v.cols.IsoVar, i)
-	v.cols.NextFam = del(v.cols.NextFam, i)
-	v.cols.NextVar = del(v.cols.NextVar, i)
-	v.cols.Gamma = del(v.cols.Gamma, i)
-	v.gammaSum = del(v.gammaSum, i)
-	if o := v.oracle; o != nil {
-		o.remReal = del(o.remReal, i)
-		o.isoReal = del(o.isoReal, i)
+	v.Model = del(v.Model, i)
+	v.Done = del(v.Done, i)
+	v.Total = del(v.Total, i)
+	v.Arrival = del(v.Arrival, i)
+	v.NextReal = del(v.NextReal, i)
+	v.Cols.Deadline = del(v.Cols.Deadline, i)
+	v.Cols.Priority = del(v.Cols.Priority, i)
+	v.Cols.LastExec = del(v.Cols.LastExec, i)
+	v.Cols.RemFamily = del(v.Cols.RemFamily, i)
+	v.Cols.RemVar = del(v.Cols.RemVar, i)
+	v.Cols.IsoFam = del(v.Cols.IsoFam, i)
+	v.Cols.IsoVar = del(v.Cols.IsoVar, i)
+	v.Cols.NextFam = del(v.Cols.NextFam, i)
+	v.Cols.NextVar = del(v.Cols.NextVar, i)
+	v.Cols.Gamma = del(v.Cols.Gamma, i)
+	v.GammaSum = del(v.GammaSum, i)
+	if v.Oracle {
+		v.RemReal = del(v.RemReal, i)
+		v.IsoReal = del(v.IsoReal, i)
 	}
 }
 
@@ -301,11 +310,11 @@ func del[T any](s []T, i int) []T {
 }
 
 // Slot returns the slot of a runnable task.
-func (b *Board) Slot(id TaskID) int { return int(b.slotOf[id]) }
+func (b *Board) Slot(id scheduler.TaskID) int { return int(b.slotOf[id]) }
 
 // ClearChanges forgets the arrivals and completions reported to the policy;
 // the harness calls it after each Pick.
 func (b *Board) ClearChanges() {
-	b.v.arrived = b.v.arrived[:0]
-	b.v.completed = b.v.completed[:0]
+	b.s.Arrived = b.s.Arrived[:0]
+	b.s.Completed = b.s.Completed[:0]
 }

@@ -1,24 +1,26 @@
-package scheduler
+package board
 
 import (
 	"fmt"
 	"math"
+
+	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
-// This file is the Board API of the plugin side of the out-of-process
-// protocol (plugins/sdk). A plugin does not know a run's tasks in advance:
+// This file is the Board the plugin side of the out-of-process protocol
+// (plugins/sdk) fills. A plugin does not know a run's tasks in advance:
 // it learns of each when it arrives, and — unless it is an oracle — of each
 // layer's measured sparsity and latency only when the layer completes. A
 // session board is filled as the host reports those events, and a policy
-// reading its View sees exactly what it would see in process.
+// reading its scheduler.View sees exactly what it would see in process.
 
-// NewSessionBoard prepares an empty board for a run of t.Requests tasks
+// NewSession prepares an empty board for a run of t.Requests tasks
 // whose specs are revealed one by one with AdmitSpec.
-func NewSessionBoard(t *Tables, oracle bool) (*Board, error) {
+func NewSession(t *scheduler.Tables, oracle bool) (*Board, error) {
 	if t.Requests < 0 {
 		return nil, fmt.Errorf("tables: %d requests", t.Requests)
 	}
-	b, err := NewBoard(t, nil, oracle)
+	b, err := New(t, nil, oracle)
 	if err != nil {
 		return nil, err
 	}
@@ -28,8 +30,8 @@ func NewSessionBoard(t *Tables, oracle bool) (*Board, error) {
 		b.slotOf[i] = -1
 	}
 	b.state = make([]taskState, n)
-	b.v.slotOf = b.slotOf
-	b.v.specs = make([]TaskSpec, n)
+	b.s.SlotOf = b.slotOf
+	b.s.Specs = make([]TaskSpec, n)
 	if oracle {
 		b.realSuf = make([][]float64, n)
 	}
@@ -40,28 +42,28 @@ func NewSessionBoard(t *Tables, oracle bool) (*Board, error) {
 // increasing ID order. On an oracle board s carries the sample's real
 // per-layer Latency and Sparsity; on any other board they must be empty:
 // their entries are filled by CompleteMeasured as layers complete, and the
-// unexecuted ones hold NaN, which the View never exposes.
-func (b *Board) AdmitSpec(id TaskID, s TaskSpec) error {
+// unexecuted ones hold NaN, which the scheduler.View never exposes.
+func (b *Board) AdmitSpec(id scheduler.TaskID, s TaskSpec) error {
 	if id < 0 || int(id) >= len(b.state) {
 		return fmt.Errorf("task %d: out of range (the run has %d tasks)", id, len(b.state))
 	}
 	if b.state[id] != pending {
 		return fmt.Errorf("task %d: admitted twice", id)
 	}
-	if n := len(b.v.id); n > 0 && b.v.id[n-1] > id {
-		return fmt.Errorf("task %d: admitted after task %d", id, b.v.id[n-1])
+	if n := len(b.s.ID); n > 0 && b.s.ID[n-1] > id {
+		return fmt.Errorf("task %d: admitted after task %d", id, b.s.ID[n-1])
 	}
-	if s.Model < 0 || s.Model >= len(b.v.tables.Models) {
-		return fmt.Errorf("task %d: model %d out of range (%d models)", id, s.Model, len(b.v.tables.Models))
+	if s.Model < 0 || s.Model >= len(b.s.Tables.Models) {
+		return fmt.Errorf("task %d: model %d out of range (%d models)", id, s.Model, len(b.s.Tables.Models))
 	}
 	if err := checkTimes(id, &s); err != nil {
 		return err
 	}
-	n := b.v.tables.Models[s.Model].Layers()
-	if b.v.oracle != nil {
+	n := b.s.Tables.Models[s.Model].Layers()
+	if b.s.Oracle {
 		if len(s.Latency) != n || len(s.Sparsity) != n {
 			return fmt.Errorf("task %d: oracle sample has %d latencies and %d sparsities, model %s has %d layers",
-				id, len(s.Latency), len(s.Sparsity), b.v.tables.Models[s.Model].Name, n)
+				id, len(s.Latency), len(s.Sparsity), b.s.Tables.Models[s.Model].Name, n)
 		}
 	} else {
 		if len(s.Latency) != 0 || len(s.Sparsity) != 0 {
@@ -72,7 +74,7 @@ func (b *Board) AdmitSpec(id TaskID, s TaskSpec) error {
 			s.Latency[i], s.Sparsity[i] = math.NaN(), math.NaN()
 		}
 	}
-	b.v.specs[id] = s
+	b.s.Specs[id] = s
 	b.Admit(id)
 	return nil
 }
@@ -80,17 +82,17 @@ func (b *Board) AdmitSpec(id TaskID, s TaskSpec) error {
 // CompleteMeasured records that layer of the runnable task id finished at
 // time end with the measured sparsity and latency, then does what Complete
 // does. It reports whether the task finished.
-func (b *Board) CompleteMeasured(id TaskID, layer int, sparsity, latency, end float64) (bool, error) {
+func (b *Board) CompleteMeasured(id scheduler.TaskID, layer int, sparsity, latency, end float64) (bool, error) {
 	if !b.Runnable(id) {
 		return false, fmt.Errorf("completion of task %d, which is %s", id, b.Status(id))
 	}
-	if d := b.v.Done(b.Slot(id)); layer != d {
+	if d := int(b.s.Done[b.Slot(id)]); layer != d {
 		return false, fmt.Errorf("completion of layer %d of task %d, whose next layer is %d", layer, id, d)
 	}
 	if !(sparsity >= 0 && sparsity < 1) {
 		return false, fmt.Errorf("completion of task %d layer %d: sparsity %v outside [0, 1)", id, layer, sparsity)
 	}
-	s := &b.v.specs[id]
+	s := &b.s.Specs[id]
 	s.Sparsity[layer], s.Latency[layer] = sparsity, latency
 	return b.Complete(id, end), nil
 }

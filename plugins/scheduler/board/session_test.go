@@ -1,13 +1,15 @@
-package scheduler
+package board
 
 import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
-func remoteTables() *Tables {
-	return &Tables{Requests: 3, Models: []ModelTable{{
+func remoteTables() *scheduler.Tables {
+	return &scheduler.Tables{Requests: 3, Models: []scheduler.ModelTable{{
 		Name: "m", Family: "f",
 		AvgLatency: []float64{1, 2}, FamilyAvgLatency: []float64{1.5, 1.5}, AvgSparsity: []float64{0.5, 0.5}, SLOBase: 3,
 	}}}
@@ -16,7 +18,7 @@ func remoteTables() *Tables {
 // A session board reveals measured values layer by layer, and the view
 // never exposes what has not run.
 func TestSessionBoard(t *testing.T) {
-	b, err := NewSessionBoard(remoteTables(), false)
+	b, err := NewSession(remoteTables(), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,8 +26,8 @@ func TestSessionBoard(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := b.View()
-	if v.Len() != 1 || v.Remaining(0, EstimateVariant) != 3 || v.Oracle() != nil {
-		t.Fatalf("after admission: len %d, E %v", v.Len(), v.Remaining(0, EstimateVariant))
+	if v.Len() != 1 || v.Remaining(0, scheduler.EstimateVariant) != 3 || v.Oracle() != nil {
+		t.Fatalf("after admission: len %d, E %v", v.Len(), v.Remaining(0, scheduler.EstimateVariant))
 	}
 	if fin, err := b.CompleteMeasured(0, 0, 0.75, 0.4, 0.4); err != nil || fin {
 		t.Fatalf("complete layer 0: %v %v", fin, err)
@@ -37,7 +39,7 @@ func TestSessionBoard(t *testing.T) {
 	if c := v.Completed(); len(c) != 1 || c[0].Sparsity != 0.75 || c[0].Latency != 0.4 || c[0].End != 0.4 {
 		t.Errorf("completed %+v", c)
 	}
-	if math.IsNaN(v.Remaining(0, EstimateFamily)) {
+	if math.IsNaN(v.Remaining(0, scheduler.EstimateFamily)) {
 		t.Errorf("NaN reached an estimate")
 	}
 	for _, tc := range []struct {
@@ -68,7 +70,7 @@ func TestSessionBoard(t *testing.T) {
 }
 
 func TestSessionBoardOracle(t *testing.T) {
-	b, err := NewSessionBoard(remoteTables(), true)
+	b, err := NewSession(remoteTables(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
