@@ -28,7 +28,7 @@ type BuildOptions struct {
 // samples inputs drawn by the dynamic-sparsity generator from the data-set
 // seed, each with every layer's latency on the family's accelerator and its
 // measured activation sparsity (for attention layers 1 − d), then the
-// averages and SLO bases of REFERENCE §1 (harness.Catalogue.Derive).
+// averages and SLO bases of SPEC §1 (catalogue.Catalogue.Derive).
 //
 // Each variant's samples come from its own stream (the seed and the
 // variant's name), so they do not depend on the other variants or their

@@ -1,5 +1,5 @@
 // Package hardware holds the reference sparse accelerator models of the
-// benchmark (REFERENCE.md §7) and everything needed to turn them into the
+// benchmark (SPEC §7) and everything needed to turn them into the
 // per-sample latency tables the harness schedules against (§1):
 //
 //   - an Accelerator API — name, version, clock, supported layer kinds and a
@@ -12,7 +12,7 @@
 //   - a dynamic-sparsity generator that plays the role of a data set: per
 //     sample, per layer activation sparsity (and attention load balance),
 //     correlated across the layers of one input, deterministic from a seed;
-//   - BuildCatalogue, which combines the three into a *harness.Catalogue;
+//   - BuildCatalogue, which combines the three into a *catalogue.Catalogue;
 //   - ImportCSVDir, which reads the latency CSV files of the paper's artifact
 //     into the same catalogue form.
 //

@@ -7,7 +7,7 @@ import (
 	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
-// EyerissV2 is the Eyeriss-V2-like sparse CNN accelerator of REFERENCE §7:
+// EyerissV2 is the Eyeriss-V2-like sparse CNN accelerator of SPEC §7:
 // 8×2 clusters of 3×4 PEs (192 PEs) at 200 MHz, 8-bit data, a 16-entry
 // activation scratchpad per PE and an activation global buffer of
 // 3 × 32,000 bits, computing directly on compressed (CSC) activations and
@@ -29,7 +29,7 @@ type EyerissV2 struct {
 	maxM0       int // filters a PE holds at once
 }
 
-// NewEyerissV2 returns the model with REFERENCE §7's configuration.
+// NewEyerissV2 returns the model with SPEC §7's configuration.
 func NewEyerissV2() *EyerissV2 {
 	return &EyerissV2{
 		clockHz:     200e6,
@@ -204,7 +204,7 @@ func (e *EyerissV2) breakdown(i int, it *accelerator.Item) (Breakdown, error) {
 }
 
 // shape applies the static pattern. Unstructured and N:M block pruning thin
-// the products uniformly (REFERENCE §7): the mapping is unchanged and the
+// the products uniformly (SPEC §7): the mapping is unchanged and the
 // weight operand has density d_w. Filter pruning instead removes whole
 // output channels, so the layer really is smaller: M shrinks to the kept
 // filters, which are dense, and the mapping is chosen for the smaller M.
@@ -219,7 +219,7 @@ func (e *EyerissV2) breakdown(i int, it *accelerator.Item) (Breakdown, error) {
 // more latency".
 //
 // Pruning does not propagate to the next layer's input channels
-// (REFERENCE prunes each layer's M only).
+// (the specification prunes each layer's M only).
 func (e *EyerissV2) shape(it *accelerator.Item) convShape {
 	l := &it.Layer
 	if l.Kind == accelerator.FC {

@@ -138,7 +138,7 @@ func TestEyerissKnownAnswers(t *testing.T) {
 	}
 }
 
-// TestEyerissReferenceMagnitudes checks REFERENCE §7's orders of magnitude
+// TestEyerissReferenceMagnitudes checks SPEC §7's orders of magnitude
 // at d_act = 0.5 and d_weight = 0.8 (unstructured) within ±20 %: the
 // reference figures are rounded and come from the artifact's measured
 // activations, and our V leaves out the products with 'same' padding
@@ -174,12 +174,12 @@ func TestEyerissReferenceMagnitudes(t *testing.T) {
 			t.Errorf("%s: %.4f s per inference, want %.2f s ± 20%%", tc.family, total, tc.want)
 		}
 		// The address checks matter only as a floor: for real layers they
-		// stay within 2 % of 4·V (measured 0.45–1.14 %; REFERENCE says
+		// stay within 2 % of 4·V (measured 0.45–1.14 %; the specification says
 		// below 0.1 %, see README).
 		if checks > 0.02*v4 {
 			t.Errorf("%s: A + Wc = %.3g is %.2f%% of 4V", tc.family, checks, 100*checks/v4)
 		}
-		t.Logf("%s: %.4f s (REFERENCE ≈ %.2f s), (A+Wc)/4V = %.2f%%", tc.family, total, tc.want, 100*checks/v4)
+		t.Logf("%s: %.4f s (SPEC §7 ≈ %.2f s), (A+Wc)/4V = %.2f%%", tc.family, total, tc.want, 100*checks/v4)
 	}
 }
 

@@ -6,7 +6,7 @@ import (
 	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
-// Sanger is the Sanger-like sparse attention accelerator of REFERENCE §7:
+// Sanger is the Sanger-like sparse attention accelerator of SPEC §7:
 // a 64×64 PE array with 16 multipliers per row for the dense linear layers
 // (2048 GOPS), 1 GHz, 16-bit data and 128 GB/s of memory bandwidth.
 //
@@ -34,7 +34,7 @@ type Sanger struct {
 	bandwidthGB float64 // memory bandwidth, GB/s
 }
 
-// NewSanger returns the model with REFERENCE §7's configuration.
+// NewSanger returns the model with SPEC §7's configuration.
 func NewSanger() *Sanger {
 	return &Sanger{clockHz: 1e9, peRows: 64, peCols: 64, perRow: 16, dataBytes: 2, bandwidthGB: 128}
 }

@@ -61,7 +61,7 @@ func TestSangerKnownAnswers(t *testing.T) {
 	}
 }
 
-// TestSangerApproximation checks REFERENCE's closed form at L = 512:
+// TestSangerApproximation checks the specification's closed form at L = 512:
 // latency ≈ 0.885 + 0.524·(r + r²) ms.
 func TestSangerApproximation(t *testing.T) {
 	s := NewSanger()
@@ -69,7 +69,7 @@ func TestSangerApproximation(t *testing.T) {
 		got := s.Latency(r*0.5, 0.5, 512, 768) * 1e3
 		want := 0.885 + 0.524*(r+r*r)
 		if math.Abs(got-want) > 0.001*want+0.001 {
-			t.Errorf("r=%v: %.4f ms, REFERENCE ≈ %.4f ms", r, got, want)
+			t.Errorf("r=%v: %.4f ms, SPEC §7 ≈ %.4f ms", r, got, want)
 		}
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
-// Variant is one family pruned with one static pattern and rate (REFERENCE
+// Variant is one family pruned with one static pattern and rate (SPEC
 // §1). Attention families have a single dense variant.
 //
 // Canonical names, used when Name is empty and read back by

@@ -9,7 +9,7 @@ import (
 	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
-// TestZooShapes checks the public layer counts of REFERENCE §7 and the MAC
+// TestZooShapes checks the public layer counts of SPEC §7 and the MAC
 // totals public model tables quote at real strides.
 func TestZooShapes(t *testing.T) {
 	zoo := mustZoo(t)

@@ -22,7 +22,7 @@ import (
 type Options struct {
 	// PreemptionCost is added, in seconds, whenever the picked task differs
 	// from the task that ran the previous layer and that task is unfinished
-	// (REFERENCE §2; 0 by default).
+	// (SPEC §2; 0 by default).
 	PreemptionCost float64
 	// TimeDecisions measures the wall time spent in Pick. It is off by
 	// default because wall time is the one output that differs between
@@ -42,7 +42,7 @@ type Outcome struct {
 }
 
 // Run simulates the requests on one accelerator under the policy s, by the
-// rules of REFERENCE §2: layer-granular preemption, work-conserving, every
+// rules of SPEC §2: layer-granular preemption, work-conserving, every
 // request with arrival ≤ now admitted before each decision. The requests
 // must be sorted by arrival and refer to models and samples of the
 // catalogue; Run checks both.
@@ -129,7 +129,7 @@ func (p *Prepared) Run(s scheduler.Scheduler, opt Options) (out *Outcome, err er
 		}
 		if b.Len() == 0 {
 			// Idle accelerator: jump to the next arrival, never backwards
-			// (deviation 1 of REFERENCE §6).
+			// (deviation 1 of SPEC §6).
 			now = math.Max(now, reqs[next].Arrival)
 			continue
 		}

@@ -109,7 +109,7 @@ func TestRunHandComputed(t *testing.T) {
 	}
 }
 
-// REFERENCE §6 deviation 1: when the queue empties during a layer, the next
+// SPEC §6 deviation 1: when the queue empties during a layer, the next
 // request starts when the layer ends, not at its own (earlier) arrival.
 func TestRunNoTimeTravelWhenQueueEmpties(t *testing.T) {
 	cat := handCatalogue(t)
@@ -243,7 +243,7 @@ func TestRunRejectsBadPolicies(t *testing.T) {
 // ---------------------------------------------------------------- properties
 
 // checker wraps a policy and verifies, at every decision, the simulation
-// rules of REFERENCE §2 against its own independent bookkeeping of the run:
+// rules of SPEC §2 against its own independent bookkeeping of the run:
 // which layer each task is at, when the previous layer ended, what was
 // admitted.
 type checker struct {

@@ -7,7 +7,7 @@ import (
 	"github.com/sparsebench/sparsebench/harness/workload"
 )
 
-// Metrics are the scores of one run (REFERENCE §3).
+// Metrics are the scores of one run (SPEC §3).
 type Metrics struct {
 	Requests   int `json:"requests"`
 	Violations int `json:"violations"`

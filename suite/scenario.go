@@ -83,7 +83,7 @@ type Variant struct {
 	Pattern        string  `toml:"pattern" json:"pattern"`
 	WeightSparsity float64 `toml:"weight_sparsity" json:"weight_sparsity"`
 	// Share of the traffic; omitted on every variant, variants are drawn
-	// uniformly (REFERENCE §1).
+	// uniformly (SPEC §1).
 	Share float64 `toml:"share" json:"share,omitempty"`
 }
 

@@ -21,7 +21,7 @@ type Sample struct {
 
 // Model is one variant: a model family pruned with one static pattern and
 // rate. The averaged tables are what a scheduler is allowed to know
-// (REFERENCE §4); Catalogue.Derive fills them from the samples.
+// (SPEC §4); Catalogue.Derive fills them from the samples.
 type Model struct {
 	Name    string   `json:"name"`
 	Family  string   `json:"family"`
@@ -81,7 +81,7 @@ func (c *Catalogue) Index(name string) int {
 }
 
 // Derive computes every model's AvgLatency, AvgSparsity, FamilyAvgLatency
-// and SLOBase from its samples, as REFERENCE §1 defines them. Families are
+// and SLOBase from its samples, as SPEC §1 defines them. Families are
 // visited in order of first appearance so the floating-point sums are the
 // same on every machine.
 func (c *Catalogue) Derive() error {

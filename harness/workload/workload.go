@@ -9,7 +9,7 @@ import (
 )
 
 // Workload describes a request stream to draw from a catalogue
-// (REFERENCE §1).
+// (SPEC §1).
 type Workload struct {
 	Requests int
 	// Rate is the mean arrival rate λ, requests per second.

@@ -283,7 +283,7 @@ func TestGenerateDraws(t *testing.T) {
 		}
 	}
 	freqCheck(t, "model", models, []float64{0.25, 0.25, 0.25, 0.25})
-	// all 20 samples, not only the first seven (REFERENCE §6, deviation 5)
+	// all 20 samples, not only the first seven (SPEC §6, deviation 5)
 	freqCheck(t, "sample", samples, []float64{0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05,
 		0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05})
 	if diff := cmp.Diff(map[int]int{1: prio[1], 3: prio[3], 9: prio[9]}, prio); diff != "" {

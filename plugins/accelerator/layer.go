@@ -28,7 +28,7 @@ const (
 //
 // H and W are the input feature map's height and width. Stride and Pad give
 // the layer's real output size (OutH, OutW) and dense MAC count (MACs); the
-// Eyeriss-V2-like model ignores both, as REFERENCE §7 says.
+// Eyeriss-V2-like model ignores both, as SPEC §7 says.
 type Layer struct {
 	Name   string    `json:"name"`
 	Kind   LayerKind `json:"kind"`

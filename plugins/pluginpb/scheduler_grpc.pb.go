@@ -16,7 +16,7 @@
 // Decide (or, after many forced decisions in a row, in a Replay that needs no
 // answer), so a stateful policy sees every decision point in order.
 //
-// The information boundary of REFERENCE.md §4 holds on the wire: the real
+// The information boundary of SPEC §4 holds on the wire: the real
 // per-layer latencies and sparsities of a task's sample are sent only to a
 // plugin that declared the oracle capability; the others learn each layer's
 // measured sparsity and latency when it completes.

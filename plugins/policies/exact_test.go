@@ -10,7 +10,7 @@ import (
 	"github.com/sparsebench/sparsebench/plugins/scheduler/board"
 )
 
-// These states are exact ties or exact thresholds in REFERENCE's arithmetic
+// These states are exact ties or exact thresholds in the specification's arithmetic
 // that any shortcut (reciprocals, heap order standing in for score order)
 // would break in the last bit. They come from a review that transcribed the
 // formulas directly.
@@ -78,7 +78,7 @@ func TestPREMAExactThreshold(t *testing.T) {
 // SDRM3 scores the previous runner-up first. The pick must not depend on
 // that seed: on states full of exact ties (multiples of 1/8, many equal
 // idle times and next-layer estimates) every seed gives the pick of a
-// plain arg-max in slot order with the REFERENCE formula.
+// plain arg-max in slot order with the specification's formula.
 func TestSDRM3PickDoesNotDependOnTheSeed(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 3))
 	pick := func(xs ...float64) float64 { return xs[r.IntN(len(xs))] }
@@ -129,7 +129,7 @@ func TestSDRM3PickDoesNotDependOnTheSeed(t *testing.T) {
 
 // Dysta scores its previous pick first. As for SDRM3, the pick must not
 // depend on that seed: on tie-heavy states every seed gives the plain
-// arg-min in slot order of REFERENCE's formula.
+// arg-min in slot order of the specification's formula.
 func TestDystaPickDoesNotDependOnTheSeed(t *testing.T) {
 	r := rand.New(rand.NewPCG(12, 4))
 	pick := func(xs ...float64) float64 { return xs[r.IntN(len(xs))] }

@@ -69,7 +69,7 @@ func (e *edf) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	return e.heap.top(), nil
 }
 
-// planaria picks the largest p / slack (REFERENCE §5). Zero slack counts
+// planaria picks the largest p / slack (SPEC §5). Zero slack counts
 // as +∞; negative slack is used as is, so late tasks score negative.
 //
 // Its score moves with time, yet it needs no scan: within one priority level

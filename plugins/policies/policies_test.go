@@ -16,7 +16,7 @@ import (
 // The tests below build small states by hand: static tables, task specs, a
 // Board on which tasks are admitted and layers completed, then they ask a
 // policy for its choice. Every expected choice is worked out in the comment
-// next to it, from REFERENCE §4–§5. Times, latencies and sparsities are
+// next to it, from SPEC §4–§5. Times, latencies and sparsities are
 // binary fractions so that the arithmetic in the comments is exact.
 
 type ID = scheduler.TaskID // shorthand in this file
@@ -463,7 +463,7 @@ func TestSDRM3(t *testing.T) {
 }
 
 // Two different tasks whose SDRM3 scores are equal in exact arithmetic
-// (REFERENCE's formula, which divides): the tie goes to the earlier arrival.
+// (the specification's formula, which divides): the tie goes to the earlier arrival.
 func TestSDRM3TieInExactArithmetic(t *testing.T) {
 	for _, name := range []string{"sdrm3", "sdrm3-sparse"} {
 		t.Run(name, func(t *testing.T) {
@@ -915,7 +915,7 @@ func TestParseList(t *testing.T) {
 
 // TestPoliciesAgreeWithTheSpecFormulas replays many random small runs and,
 // at every decision, compares each policy's choice with a direct
-// transcription of REFERENCE §5: scores computed from the static tables and
+// transcription of SPEC §5: scores computed from the static tables and
 // the monitor's measurements (not from the Board's incremental sums), and
 // ties broken explicitly by (arrival, id). All inputs are multiples of 1/8
 // (latencies, times) or 1/16 (sparsities), so sums are exact and ties,
@@ -1012,7 +1012,7 @@ func diffRun(t *testing.T, e Entry, seed uint64) bool {
 			t.Fatalf("seed %d decision %d: %v", seed, decision, err)
 		}
 		if got != want {
-			// The policies compute REFERENCE's formulas literally, in its
+			// The policies compute the specification's formulas literally, in its
 			// order of operations, so even ties must agree exactly.
 			near, _ := ref.nearTie(got, want)
 			t.Errorf("seed %d, decision %d at t=%g: %s picked task %d, the spec's formula picks %d (scores differ by %g)\n%s",
@@ -1046,7 +1046,7 @@ type reference struct {
 
 // roundingTol is the relative difference under which two scores count as
 // equal up to floating-point rounding (the implementation multiplies by
-// reciprocals where REFERENCE divides: a few ulps, ~1e-16 relative).
+// reciprocals where the specification divides: a few ulps, ~1e-16 relative).
 const roundingTol = 1e-12
 
 // nearTie reports whether the policy's choice got and the reference's want

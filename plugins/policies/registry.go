@@ -1,5 +1,5 @@
 // Package policies holds the built-in scheduling policies of sparsebench:
-// the eleven of REFERENCE.md §5 (the Sparse-DySta paper's baselines and its
+// the eleven of SPEC §5 (the Sparse-DySta paper's baselines and its
 // own scheduler) plus earliest-deadline-first as a simple reference. Each is
 // a scheduler.Scheduler; New builds one from a name and parameters.
 package policies

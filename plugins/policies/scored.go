@@ -13,9 +13,9 @@ import (
 // because their scores move with time (slack, idle time, tokens). Each is a
 // single pass over the view's slots; slots are sorted by arrival and the
 // comparisons are strict, so ties go to the earlier arrival, then the lower
-// request id (REFERENCE §5).
+// request id (SPEC §5).
 //
-// Every score is computed with REFERENCE's operations in REFERENCE's order
+// Every score is computed with the specification's operations in the specification's order
 // (idle/iso_est/n is two divisions; γ is a mean of quotients), never with
 // precomputed reciprocals: those change last bits, which breaks exact ties
 // and can move a PREMA token across a threshold.
@@ -162,7 +162,7 @@ const (
 // dysta picks the smallest E' + β·(max(0, slack − E') + idle/iso/n), where
 // E' is the remaining estimate (dysta-naive: family; dysta: γ × variant;
 // dysta-oracle: real) and iso the matching isolated estimate (for dysta the
-// variant's, without γ, as REFERENCE §5 writes it).
+// variant's, without γ, as SPEC §5 writes it).
 type dysta struct {
 	beta float64
 	kind dystaKind
@@ -258,7 +258,7 @@ func dystaScan(now, beta float64, dl, last, rem, iso, gamma []float64, seed int)
 	return best
 }
 
-// prema implements PREMA's token scheme as REFERENCE §5 states it: a task
+// prema implements PREMA's token scheme as SPEC §5 states it: a task
 // seen for the first time gets token = p; at every later decision its token
 // grows by p·idle/iso_est (sparse: p·idle/(γ·iso_est)), idle measured from
 // its last execution. The threshold is the largest priority level not above

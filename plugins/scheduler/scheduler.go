@@ -2,7 +2,7 @@
 // scheduling policy: the Scheduler interface a policy implements, and the
 // read-only View of the admitted tasks it decides from.
 //
-// The View enforces REFERENCE.md §4, the information boundary: a policy sees
+// The View enforces SPEC §4, the information boundary: a policy sees
 // each task's static per-layer estimates, the measured sparsity and latency
 // of the layers it already ran, and nothing of the real latency of layers
 // not yet run — unless the policy declares the Oracle capability, in which

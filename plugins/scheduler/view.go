@@ -50,7 +50,7 @@ type Completion struct {
 // Now is the current simulated time in seconds.
 func (v *View) Now() float64 { return v.s.Now }
 
-// Len is the number of runnable tasks, n in REFERENCE §4.
+// Len is the number of runnable tasks, n in SPEC §4.
 func (v *View) Len() int { return len(v.s.ID) }
 
 // ID is the task in slot i.

@@ -9,7 +9,7 @@ import (
 // its estimated remaining work. The estimate is the variant's per-layer
 // average latency over the remaining layers, scaled by γ, the hardware
 // monitor's correction from the sparsity measured on the layers the task
-// already ran (REFERENCE.md §4). Ties go to the earlier arrival, since the
+// already ran (SPEC §4). Ties go to the earlier arrival, since the
 // view's slots are in arrival order and the comparison is strict.
 type LLF struct{}
 

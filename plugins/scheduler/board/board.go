@@ -136,7 +136,7 @@ func suffixSums(xs []float64) []float64 {
 
 // WithoutMonitor stops the board maintaining γ: scheduler.View.Gamma then stays 1.
 // The harness calls it for policies that do not declare the Monitor
-// capability, which by REFERENCE §4 do not use γ.
+// capability, which by SPEC §4 do not use γ.
 func (b *Board) WithoutMonitor() *Board {
 	b.noMonitor = true
 	return b
