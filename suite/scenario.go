@@ -24,6 +24,7 @@ import (
 	"github.com/sparsebench/sparsebench/hardware"
 	"github.com/sparsebench/sparsebench/harness/textpos"
 	"github.com/sparsebench/sparsebench/harness/trace"
+	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/accelerator"
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
@@ -461,7 +462,7 @@ func (v *validator) check() {
 			v.addKey(p+".family", "no [sparsity.%s] table: every family needs its generator parameters", vr.Family)
 		}
 	}
-	if explicitShares && math.Abs(shares-1) > 1e-6 {
+	if explicitShares && math.Abs(shares-1) > workload.ShareTolerance {
 		v.addKey("variants", "shares sum to %g; want 1", shares)
 	}
 	fams := make([]string, 0, len(s.Sparsity))

@@ -31,6 +31,11 @@ type Workload struct {
 	Seed uint64
 }
 
+// ShareTolerance is how far traffic shares may sum from 1: decimal shares
+// such as 0.1 + 0.2 + 0.7 do not add up to 1 exactly in binary. Scenario
+// validation uses the same bound, so a scenario that validates also runs.
+const ShareTolerance = 1e-6
+
 // DefaultPriorities are PREMA's priority levels.
 var DefaultPriorities = []int{1, 3, 9}
 
@@ -84,7 +89,7 @@ func (w *Workload) Validate(cat *catalogue.Catalogue) error {
 			}
 			s += x
 		}
-		if math.Abs(s-1) > 1e-9 {
+		if math.Abs(s-1) > ShareTolerance {
 			return fmt.Errorf("shares sum to %g, want 1", s)
 		}
 	}

@@ -351,9 +351,18 @@ func TestWorkloadValidate(t *testing.T) {
 		{"NaN share", func(w *workload.Workload) { w.Shares = []float64{nan, 1, 0, 0} }, cat, "share of net0/v0 = NaN"},
 		{"Inf share", func(w *workload.Workload) { w.Shares = []float64{inf, 1, 0, 0} }, cat, "share of net0/v0 = +Inf"},
 		{"shares sum", func(w *workload.Workload) { w.Shares = []float64{0.5, 0.25, 0.125, 0} }, cat, "shares sum to 0.875, want 1"},
+		{"shares sum just outside", func(w *workload.Workload) { w.Shares = []float64{0.5, 0.25, 0.25 + 2e-6, 0} }, cat, "shares sum to 1.000002, want 1"},
 	}
 	if err := ok.Validate(cat); err != nil {
 		t.Fatalf("valid workload: %v", err)
+	}
+	// Shares within ShareTolerance of 1 are accepted, as scenario
+	// validation accepts them (it once accepted 1e-6 while Generate
+	// demanded 1e-9, so such a scenario validated and then failed to run).
+	near := ok
+	near.Shares = []float64{0.5, 0.25, 0.25 + 5e-7, 0}
+	if err := near.Validate(cat); err != nil {
+		t.Errorf("shares 5e-7 from 1: %v", err)
 	}
 	for _, c := range cases {
 		w := ok
