@@ -60,8 +60,10 @@ func exitCode(err error) int {
 	return 1
 }
 
-// newFlagSet builds a command's flag set whose -help prints the usage line,
-// the flags and an example.
+// newFlagSet builds a command's flag set: its -help prints the usage line,
+// the flags and an example; a parse error is one line with a suggestion
+// (parseFlags), not the whole usage. Flags take placeholders from the
+// back-quoted word of their usage text (see flag.PrintDefaults).
 func newFlagSet(name, usage, example string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -77,14 +79,49 @@ func newFlagSet(name, usage, example string, stderr io.Writer) *flag.FlagSet {
 
 // parseFlags parses and rejects stray positional arguments.
 func parseFlags(fs *flag.FlagSet, args []string, positional bool) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return usageErr(err)
+	if err := parseQuietly(fs, args); err != nil {
+		return err
 	}
 	if !positional && fs.NArg() > 0 {
 		return usageErr(fmt.Errorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0)))
 	}
 	return nil
+}
+
+// parseQuietly parses args: -help prints the usage and returns errHelp;
+// any other problem returns one usage error naming the flag, the nearest
+// defined flag when the name looks like a typo, and where help is.
+func parseQuietly(fs *flag.FlagSet, args []string) error {
+	usage, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.Usage = usage
+	fs.SetOutput(out)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		usage()
+		return errHelp
+	}
+	hint := ""
+	if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		hint = didYouMean(strings.TrimLeft(name, "-"), names, "--")
+	}
+	return usageErr(fmt.Errorf("%s: %v%s; run 'sparsebench %s --help' for its flags", fs.Name(), err, hint, fs.Name()))
+}
+
+// wantsHelp reports whether a command line asks for help anywhere
+// (-h, -help or --help), for subcommands that take no flags of their own.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }

@@ -52,25 +52,13 @@ func runHW(args []string, stdout, stderr io.Writer) error {
 	return fmt.Errorf("hw: unknown command %q; want latency, models or import-csv", args[0])
 }
 
-// hwFlagSet is a flag set whose help shows the usage line, the flags and an
-// example.
-func hwFlagSet(name, usage, example string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: %s\n\n", usage)
-		fs.PrintDefaults()
-		fmt.Fprintf(stderr, "\nExample:\n  %s\n", example)
-	}
-	return fs
-}
 
 // hwParse parses flags that may come before or after positional arguments
 // and returns the positional ones.
 func hwParse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := parseQuietly(fs, args); err != nil {
 			return nil, err
 		}
 		args = fs.Args()
@@ -85,16 +73,16 @@ func hwParse(fs *flag.FlagSet, args []string) ([]string, error) {
 const hwLatencyExample = `sparsebench hw latency --accelerator eyeriss-v2 --model resnet50 --pattern nm-block:2:4 --weight-sparsity 0.6 --act-sparsity 0.5`
 
 func runHWLatency(args []string, stdout, stderr io.Writer) error {
-	fs := hwFlagSet("hw latency", "sparsebench hw latency --model FAMILY [--accelerator NAME] [--pattern P --weight-sparsity S] [--act-sparsity S] [--load-balance B] [--seq-len L] [--zoo FILE]",
+	fs := newFlagSet("hw latency", "sparsebench hw latency --model FAMILY [--accelerator NAME] [--pattern P --weight-sparsity S] [--act-sparsity S] [--load-balance B] [--seq-len L] [--zoo FILE]",
 		hwLatencyExample, stderr)
-	accName := fs.String("accelerator", "", "accelerator model: "+strings.Join(hardware.Names(), ", ")+" (default: the one that runs the model's layers)")
-	model := fs.String("model", "", "model family from the zoo (see 'sparsebench hw models'); required")
-	pattern := fs.String("pattern", "dense", "static weight pattern: dense, unstructured, nm-block:N:M or filter")
-	wSparsity := fs.Float64("weight-sparsity", 0, "fraction of weights (filter: of filters) pruned, in [0, 1)")
-	aSparsity := fs.Float64("act-sparsity", 0.5, "activation sparsity of every layer, in [0, 1); for attention 1 − d, d the kept fraction of the score matrix")
-	loadBalance := fs.Float64("load-balance", 0, "attention load balance b in (0, 1] (default: the family's generator mean)")
-	seqLen := fs.Int("seq-len", 0, "attention sequence length (default: the zoo's)")
-	zooFile := fs.String("zoo", "", "read the model from this zoo TOML file instead of the built-in zoo")
+	accName := fs.String("accelerator", "", "accelerator model `NAME`: "+strings.Join(hardware.Names(), ", ")+" (default: the one that runs the model's layers)")
+	model := fs.String("model", "", "model `FAMILY` from the zoo (see 'sparsebench hw models'); required")
+	pattern := fs.String("pattern", "dense", "static weight `PATTERN`: dense, unstructured, nm-block:N:M or filter")
+	wSparsity := fs.Float64("weight-sparsity", 0, "fraction `S` of weights (filter: of filters) pruned, in [0, 1)")
+	aSparsity := fs.Float64("act-sparsity", 0.5, "activation sparsity `S` of every layer, in [0, 1); for attention 1 − d, d the kept fraction of the score matrix")
+	loadBalance := fs.Float64("load-balance", 0, "attention load balance `B` in (0, 1] (default: the family's generator mean)")
+	seqLen := fs.Int("seq-len", 0, "attention sequence length `L` (default: the zoo's)")
+	zooFile := fs.String("zoo", "", "read the model from the zoo TOML `FILE` instead of the built-in zoo")
 	pos, err := hwParse(fs, args)
 	if err != nil {
 		return err
@@ -237,7 +225,7 @@ func hwKinds(ks []accelerator.LayerKind) string {
 }
 
 func runHWModels(args []string, stdout, stderr io.Writer) error {
-	fs := hwFlagSet("hw models", "sparsebench hw models", "sparsebench hw models", stderr)
+	fs := newFlagSet("hw models", "sparsebench hw models", "sparsebench hw models", stderr)
 	pos, err := hwParse(fs, args)
 	if err != nil {
 		return err
@@ -261,10 +249,10 @@ func runHWModels(args []string, stdout, stderr io.Writer) error {
 const hwImportExample = `sparsebench hw import-csv dysta_scheduler/csv_files -o catalogue.json`
 
 func runHWImportCSV(args []string, stdout, stderr io.Writer) error {
-	fs := hwFlagSet("hw import-csv", "sparsebench hw import-csv DIR -o FILE [--seq-len L] [--width W]", hwImportExample, stderr)
-	out := fs.String("o", "", "catalogue JSON to write (- for standard output); required")
-	seqLen := fs.Int("seq-len", 512, "sequence length for the Sanger-like latency of attention files")
-	width := fs.Int("width", 768, "model width for the Sanger-like latency of attention files")
+	fs := newFlagSet("hw import-csv", "sparsebench hw import-csv DIR -o FILE [--seq-len L] [--width W]", hwImportExample, stderr)
+	out := fs.String("o", "", "catalogue JSON `FILE` to write (- for standard output); required")
+	seqLen := fs.Int("seq-len", 512, "sequence length `L` for the Sanger-like latency of attention files")
+	width := fs.Int("width", 768, "model width `W` for the Sanger-like latency of attention files")
 	pos, err := hwParse(fs, args)
 	if err != nil {
 		return err

@@ -52,6 +52,7 @@ Commands:
   leaderboard  rank schedulers with confidence intervals; write Markdown, CSV, JSON, HTML and plots
   hw           reference accelerator models and the model zoo
   verify       re-run a published leaderboard.json or run --format json output and check every number
+  version      print the version, the source revision and the Go version
   help         show this help
 
 Run 'sparsebench COMMAND --help' for a command's flags and an example.
@@ -84,10 +85,17 @@ func run(args []string, stdout, stderr io.Writer) error {
 		} else {
 			return err
 		}
+	case "version":
+		return runVersion(args[1:], stdout, stderr)
+	case "--version", "-version":
+		fmt.Fprint(stdout, versionText())
+		return nil
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, topUsage)
 		return nil
 	}
-	fmt.Fprint(stderr, topUsage)
-	return usageErr(fmt.Errorf("unknown command %q", args[0]))
+	return usageErr(fmt.Errorf("unknown command %q%s; run 'sparsebench help' for the list", args[0], didYouMean(args[0], commands, "")))
 }
+
+// commands are the command names, for suggestions.
+var commands = []string{"run", "scenarios", "trace", "schedulers", "plugin", "leaderboard", "hw", "verify", "version", "help"}

@@ -39,6 +39,9 @@ const pluginHelp = `Out-of-process plugins.
                                   picks on fixed traces, determinism, decision latency
 
 'serve' is what 'sparsebench run --isolation process' starts; it is not run by hand.
+
+Example:
+  sparsebench plugin check ./llf
 `
 
 // runPlugin is `sparsebench plugin …`.
@@ -63,6 +66,10 @@ func runPlugin(args []string, stdout, stderr io.Writer) error {
 // runPluginServe serves a built-in policy or accelerator model; it returns
 // only on a usage error or when not started by a host.
 func runPluginServe(args []string, stderr io.Writer) error {
+	if wantsHelp(args) {
+		fmt.Fprintf(stderr, "Usage: %s\n\n%s", pluginUsage, pluginHelp)
+		return errHelp
+	}
 	if len(args) == 2 && (args[0] == "scheduler" || args[0] == "accelerator") {
 		var serve func()
 		switch args[0] {
@@ -194,8 +201,8 @@ func checkExecutable(path string) error {
 
 // pluginFlags registers the plugin limits shared by run and plugin check.
 func pluginFlags(fs *flag.FlagSet, cfg *host.Config) {
-	fs.DurationVar(&cfg.DecisionTimeout, "decision-timeout", host.DefaultDecisionTimeout, "longest wait for one plugin answer")
-	fs.DurationVar(&cfg.RunBudget, "run-budget", host.DefaultRunBudget, "total time a plugin may spend answering in one run")
+	fs.DurationVar(&cfg.DecisionTimeout, "decision-timeout", host.DefaultDecisionTimeout, "longest wait `DURATION` for one plugin answer (e.g. 2s)")
+	fs.DurationVar(&cfg.RunBudget, "run-budget", host.DefaultRunBudget, "total time `DURATION` a plugin may spend answering in one run")
 	fs.StringVar(&cfg.SHA256, "plugin-sha256", "", "refuse to start the plugin unless its SHA-256 is `HEX`")
 }
 

@@ -17,6 +17,17 @@ const scenariosExample = `sparsebench scenarios list
 sparsebench scenarios show mobile-visual-perception@v1
 sparsebench scenarios validate my-scenario/v1.toml`
 
+// scenariosSubUsage is each subcommand's usage line, what it does and an
+// example.
+var scenariosSubUsage = map[string][3]string{
+	"list": {"sparsebench scenarios list", "Lists every built-in scenario version: id, hash, deployment, accelerator, description.\n",
+		"sparsebench scenarios list"},
+	"show": {"sparsebench scenarios show ID", "Prints a scenario (NAME for its latest version, or NAME@vN) as JSON, with its hash.\n",
+		"sparsebench scenarios show mobile-visual-perception@v1"},
+	"validate": {"sparsebench scenarios validate FILE…", "Checks scenario files and reports every problem with its file, line and column;\nexit status 2 when any file has one.\n",
+		"sparsebench scenarios validate my-scenario/v1.toml"},
+}
+
 func runScenariosCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("scenarios", scenariosUsage, scenariosExample, stderr)
 	if err := parseFlags(fs, args, true); err != nil {
@@ -27,6 +38,12 @@ func runScenariosCmd(args []string, stdout, stderr io.Writer) error {
 		return usageErr(fmt.Errorf("scenarios: want list, show ID or validate FILE…"))
 	}
 	rest := fs.Args()[1:]
+	if wantsHelp(rest) {
+		if u, ok := scenariosSubUsage[fs.Arg(0)]; ok {
+			fmt.Fprintf(stderr, "Usage: %s\n\n%s\nExample:\n  %s\n", u[0], u[1], u[2])
+			return errHelp
+		}
+	}
 	switch fs.Arg(0) {
 	case "list":
 		if len(rest) > 0 {

@@ -18,11 +18,11 @@ sparsebench run --trace mvp-seed1.json     # the same metrics as the scenario ru
 func runTrace(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("trace", traceUsage, traceExample, stderr)
 	id := fs.String("scenario", "", "built-in scenario `ID` (NAME or NAME@vN)")
-	seed := fs.Uint64("seed", 0, "run `seed`")
-	rate := fs.Float64("rate", 0, "arrival rate in requests/s (default: the scenario's)")
-	mult := fs.Float64("slo-mult", 0, "SLO multiplier (default: the scenario's)")
-	requests := fs.Int("requests", 0, "number of requests (default: the scenario's)")
-	out := fs.String("o", "", "output `file` (- for stdout)")
+	seed := fs.Uint64("seed", 0, "run seed `N`")
+	rate := fs.Float64("rate", 0, "arrival `RATE` in requests/s (default: the scenario's)")
+	mult := fs.Float64("slo-mult", 0, "SLO multiplier `MULT` (default: the scenario's)")
+	requests := fs.Int("requests", 0, "number `N` of requests (default: the scenario's)")
+	out := fs.String("o", "", "output `FILE` (- for stdout)")
 	if err := parseFlags(fs, args, false); err != nil {
 		return err
 	}

@@ -32,6 +32,6 @@ func versionText() string {
 		return s + fmt.Sprintf("revision %s\n", revision)
 	}
 	return s + "revision unknown: this binary was built without version control information\n" +
-		"(go run, or a source tree without .git); build it with 'go build ./cmd/sparsebench' or\n" +
-		"'go install ./cmd/sparsebench' inside a git checkout to record the revision\n"
+		"(go run, a source tree without .git, or GOFLAGS=-buildvcs=false); build it inside a git\n" +
+		"checkout with 'go build -buildvcs=true ./cmd/sparsebench' to record the revision\n"
 }
