@@ -1,12 +1,12 @@
 module github.com/sparsebench/sparsebench
 
-go 1.25
+go 1.24.0
 
 require (
 	github.com/BurntSushi/toml v1.6.0
 	github.com/goccy/go-json v0.10.5
 	github.com/google/go-cmp v0.7.0
-	github.com/google/renameio/v2 v2.0.2
+	github.com/google/renameio/v2 v2.0.1
 	github.com/hashicorp/go-hclog v1.6.3
 	github.com/hashicorp/go-plugin v1.8.0
 	github.com/montanaflynn/stats v0.14.0

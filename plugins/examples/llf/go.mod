@@ -1,6 +1,6 @@
 module github.com/sparsebench/sparsebench/plugins/examples/llf
 
-go 1.25
+go 1.24.0
 
 require github.com/sparsebench/sparsebench v0.0.0
 
