@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/sparsebench/sparsebench/harness/results"
 )
 
 // An accelerator plugin that reproduces the reference model gives the
@@ -19,13 +21,13 @@ func TestAcceleratorPlugin(t *testing.T) {
 	plug := scriptPlugin(t, "eyeriss-copy", "test-plugin", "accelerator-eyeriss")
 	args := []string{"run", "--scenario", "mobile-visual-perception", "--scheduler", "fcfs,dysta",
 		"--seeds", "1", "--requests", "150", "--format", "json"}
-	decode := func(extra ...string) scenarioRun {
+	decode := func(extra ...string) results.Run {
 		t.Helper()
 		var stdout, stderr bytes.Buffer
 		if err := run(append(append([]string(nil), args...), extra...), &stdout, &stderr); err != nil {
 			t.Fatalf("run %v: %v\n%s", extra, err, stderr.String())
 		}
-		var res scenarioRun
+		var res results.Run
 		if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
 			t.Fatal(err)
 		}

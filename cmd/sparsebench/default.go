@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/sparsebench/sparsebench/harness/results"
 	"github.com/sparsebench/sparsebench/plugins/lineup"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/suite"
@@ -18,13 +19,13 @@ func runDefault(stdout, stderr io.Writer) error {
 		return err
 	}
 	specs, _ := policies.ParseList("all")
-	res, err := runScenarios(s.Latest(), nil, 0, lineup.Builtin(specs), suite.GridOptions{})
+	res, err := results.RunScenarios(s.Latest(), nil, 0, lineup.Builtin(specs), suite.GridOptions{})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "sparsebench: every built-in scheduler on the built-in suite at its operating points\n"+
 		"(run 'sparsebench help' for more; 'sparsebench run --scenario ID --format json' for per-seed data)\n\n")
-	if err := writeScenarioRun(stdout, "table", res); err != nil {
+	if err := results.WriteRun(stdout, "table", res); err != nil {
 		return err
 	}
 	return failed(res.Results)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/google/renameio/v2"
 
-	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/harness/leaderboard"
 	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/lineup"
@@ -101,17 +99,18 @@ func runLeaderboard(args []string, stdout, stderr io.Writer) error {
 		jobs = append(jobs, pj...)
 		defer host.CleanupOnSignal()()
 	}
-	prog := newProgress(stderr, leaderboardSteps(scs, f, len(jobs)))
+	prog := newProgress(stderr, leaderboard.Steps(scs, f.seeds, len(jobs)))
 	defer prog.done()
-	lb, err := computeLeaderboard(scs, f, prog.jobs(jobs))
+	ver, rev := buildVersion()
+	lb, err := leaderboard.Compute(scs, prog.jobs(jobs), leaderboard.ComputeOptions{Seeds: f.seeds, Requests: f.requests,
+		Workers: f.workers, Version: ver, Revision: rev, PluginSHA256: f.pluginSums})
 	if err != nil {
 		return err
 	}
-	lb.progress = prog
 	if err := os.MkdirAll(filepath.Join(f.out, "plots"), 0o755); err != nil {
 		return err
 	}
-	files, err := lb.files()
+	files, err := lb.Files(prog.plotting())
 	if err != nil {
 		return err
 	}
@@ -124,161 +123,6 @@ func runLeaderboard(args []string, stdout, stderr io.Writer) error {
 	prog.done()
 	fmt.Fprintf(stdout, "wrote %d files to %s (index.html, leaderboard.md, leaderboard.csv, leaderboard.json, plots/)\n", len(files), f.out)
 	return nil
-}
-
-// leaderboardRun is everything the output files are made from.
-type leaderboardRun struct {
-	board    *leaderboard.Standings
-	cdfs     []leaderboard.CDF
-	progress *progress // nil: none
-}
-
-// leaderboardSteps is the number of steps of the progress bar: the
-// simulations computeLeaderboard runs and the figures leaderboard.Plots
-// draws (a trade-off plot and a CDF per operating point, two plots per
-// sweep).
-func leaderboardSteps(scs []*suite.Scenario, f leaderboardFlags, jobs int) int {
-	n := 0
-	for _, sc := range scs {
-		n += len(leaderboardPoints(sc))*len(sc.SeedList(f.seeds))*jobs + 2*len(sc.OperatingPoints()) + 2*len(sc.Sweeps)
-	}
-	return n
-}
-
-// cdfPoints is how many quantiles of each scheduler's normalized
-// turnaround the CDF plots keep.
-const cdfPoints = 200
-
-func computeLeaderboard(scs []*suite.Scenario, f leaderboardFlags, jobs []harness.Job) (*leaderboardRun, error) {
-	ver, rev := buildVersion()
-	prov := leaderboard.Provenance{Tool: "sparsebench", Version: ver, Revision: rev, Confidence: leaderboard.Confidence,
-		Plugins: []leaderboard.Plugin{}}
-	for _, j := range jobs {
-		if sum, ok := f.pluginSums[j.Label]; ok {
-			prov.Plugins = append(prov.Plugins, leaderboard.Plugin{Name: j.Label, SHA256: sum})
-		}
-	}
-	if f.requests != 0 {
-		prov.Notes = append(prov.Notes, fmt.Sprintf("--requests %d: every run has %d requests instead of the scenario's", f.requests, f.requests))
-	}
-	var points []leaderboard.PointResults
-	var cdfs []leaderboard.CDF
-	for _, sc := range scs {
-		pts := leaderboardPoints(sc)
-		seeds := sc.SeedList(f.seeds)
-		cells, err := sc.RunGrid(pts, seeds, jobs, suite.GridOptions{Requests: f.requests, Workers: f.workers})
-		if err != nil {
-			return nil, err
-		}
-		requests := sc.Resolved(suite.Run{Requests: f.requests}).Requests
-		prov.Scenarios = append(prov.Scenarios, leaderboard.ScenarioSource{ID: sc.ID(), Hash: sc.Hash(), Seeds: seeds, Requests: requests})
-		per := len(seeds) * len(jobs)
-		for i, p := range pts {
-			rp := sc.Resolved(suite.Run{Point: p, Requests: f.requests})
-			lp := leaderboard.PointResults{Scenario: sc.ID(), ScenarioHash: sc.Hash(), Point: p.Name, Sweep: p.Sweep,
-				Rate: rp.Rate, SLOMult: rp.SLOMult, Requests: rp.Requests, Seeds: seeds}
-			block := cells[i*per : (i+1)*per]
-			if p.Sweep == "" {
-				c, err := nttCDF(sc, rp, seeds, jobs, block)
-				if err != nil {
-					return nil, err
-				}
-				c.Scenario, c.Point = sc.ID(), p.Name
-				cdfs = append(cdfs, c)
-			}
-			for j, job := range jobs {
-				r := leaderboard.Result{Scheduler: job.Label}
-				for k := range seeds {
-					c := block[k*len(jobs)+j]
-					if c.Err != nil {
-						if r.Error == "" {
-							r.Error = c.Err.Error()
-						}
-						continue
-					}
-					m := c.Outcome.Metrics
-					r.Oracle = c.Outcome.Scheduler.Oracle
-					r.Values[leaderboard.ViolationRate] = append(r.Values[leaderboard.ViolationRate], m.ViolationRate)
-					r.Values[leaderboard.ANTT] = append(r.Values[leaderboard.ANTT], m.ANTT)
-					r.Values[leaderboard.STP] = append(r.Values[leaderboard.STP], m.STP)
-					r.Values[leaderboard.P99NTT] = append(r.Values[leaderboard.P99NTT], m.P99NTT)
-				}
-				lp.Results = append(lp.Results, r)
-			}
-			points = append(points, lp)
-		}
-	}
-	return &leaderboardRun{board: leaderboard.Build(prov, points), cdfs: cdfs}, nil
-}
-
-// nttCDF pools each job's normalized turnaround times over the seeds of
-// one point (block: the point's cells, by seed then job). The traces are
-// rebuilt for their arrival times; they are the ones the runs replayed.
-func nttCDF(sc *suite.Scenario, rp suite.Run, seeds []uint64, jobs []harness.Job, block []suite.Cell) (leaderboard.CDF, error) {
-	pooled := make([][]float64, len(jobs))
-	for k, seed := range seeds {
-		pt := rp
-		pt.Seed = seed
-		tr, err := sc.Trace(pt)
-		if err != nil {
-			return leaderboard.CDF{}, err
-		}
-		for j := range jobs {
-			o := block[k*len(jobs)+j].Outcome
-			if o == nil {
-				continue
-			}
-			for r, req := range tr.Requests {
-				pooled[j] = append(pooled[j], (o.Finish[r]-req.Arrival)/o.Isolated[r])
-			}
-		}
-	}
-	var c leaderboard.CDF
-	for j, job := range jobs {
-		sort.Float64s(pooled[j])
-		c.Curves = append(c.Curves, leaderboard.Curve{Scheduler: job.Label, Sorted: leaderboard.Quantiles(pooled[j], cdfPoints)})
-	}
-	return c, nil
-}
-
-// leaderboardPoints lists a scenario's operating points followed by the
-// points of its sweeps.
-func leaderboardPoints(sc *suite.Scenario) []suite.Point {
-	out := sc.OperatingPoints()
-	for _, sw := range sc.Sweeps {
-		out = append(out, sc.Grid(sw)...)
-	}
-	return out
-}
-
-// files renders every output file in memory.
-func (lb *leaderboardRun) files() (map[string][]byte, error) {
-	out := map[string][]byte{}
-	for name, write := range map[string]func(io.Writer, *leaderboard.Standings) error{
-		"leaderboard.md":   leaderboard.WriteMarkdown,
-		"leaderboard.csv":  leaderboard.WriteCSV,
-		"leaderboard.json": leaderboard.WriteJSON,
-	} {
-		var buf bytes.Buffer
-		if err := write(&buf, lb.board); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		out[name] = buf.Bytes()
-	}
-	figs, err := leaderboard.Plots(lb.board, lb.cdfs, lb.progress.plotting())
-	if err != nil {
-		return nil, fmt.Errorf("plots: %w", err)
-	}
-	for _, f := range figs {
-		out["plots/"+f.Name+".svg"] = f.SVG
-		out["plots/"+f.Name+".png"] = f.PNG
-	}
-	var buf bytes.Buffer
-	if err := leaderboard.WriteHTML(&buf, lb.board, figs); err != nil {
-		return nil, fmt.Errorf("index.html: %w", err)
-	}
-	out["index.html"] = buf.Bytes()
-	return out, nil
 }
 
 // buildVersion is the main module's version and VCS revision from the

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sparsebench/sparsebench/harness/results"
 )
 
 // A plugin ranked on the leaderboard appears in its rows, and its binary's
@@ -35,7 +37,7 @@ func TestLeaderboardWithPlugin(t *testing.T) {
 	if err := json.Unmarshal(data, &lb); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := fileSHA256(plug)
+	sum, err := results.PluginSHA256(plug)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sparsebench/sparsebench/harness/leaderboard"
 	"github.com/sparsebench/sparsebench/plugins/lineup"
 	"github.com/sparsebench/sparsebench/plugins/policies"
 	"github.com/sparsebench/sparsebench/suite"
@@ -106,19 +107,17 @@ func TestLeaderboardProgressSteps(t *testing.T) {
 		t.Fatal(err)
 	}
 	scs := s.Latest()
-	f := leaderboardFlags{seeds: 2, requests: 30}
 	jobs := lineup.Builtin(specs)
-	total := leaderboardSteps(scs, f, len(jobs))
+	total := leaderboard.Steps(scs, 2, len(jobs))
 	prog := newProgress(io.Discard, total)
 	if prog == nil {
 		t.Fatal("no progress bar on a terminal")
 	}
-	lb, err := computeLeaderboard(scs, f, prog.jobs(jobs))
+	lb, err := leaderboard.Compute(scs, prog.jobs(jobs), leaderboard.ComputeOptions{Seeds: 2, Requests: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
-	lb.progress = prog
-	if _, err := lb.files(); err != nil {
+	if _, err := lb.Files(prog.plotting()); err != nil {
 		t.Fatal(err)
 	}
 	if got := prog.steps.Load(); got != int64(total) {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sparsebench/sparsebench/harness/results"
 )
 
 // `run --lut-csv DIR` runs the schedulers on the paper artifact's CSV
@@ -33,7 +35,7 @@ func TestRunLUTCSV(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
-	var res scenarioRun
+	var res results.Run
 	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
 		t.Fatal(err)
 	}

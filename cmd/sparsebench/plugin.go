@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -19,6 +17,7 @@ import (
 	"github.com/sparsebench/sparsebench/hardware"
 	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/results"
 	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/lineup"
@@ -129,24 +128,13 @@ func pluginJobs(paths []string, cfg host.Config) ([]harness.Job, error) {
 func pluginSums(paths []string, jobs []harness.Job) (map[string]string, error) {
 	sums := map[string]string{}
 	for i, j := range jobs {
-		sum, err := fileSHA256(paths[i])
+		sum, err := results.PluginSHA256(paths[i])
 		if err != nil {
 			return nil, usageErr(err)
 		}
 		sums[j.Label] = sum
 	}
 	return sums, nil
-}
-
-// fileSHA256 is the hex SHA-256 of a file (a plugin executable), for
-// provenance and checksum checks.
-func fileSHA256(path string) (string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("plugin %s: %w", path, err)
-	}
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:]), nil
 }
 
 // isolatedJobs run the built-in policies out of process, served by this

@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sparsebench/sparsebench/harness/results"
 	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/lineup"
 	"github.com/sparsebench/sparsebench/plugins/policies"
@@ -120,11 +121,11 @@ func TestIsolatedJobsEqualInProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := runScenarios([]*suite.Scenario{sc}, points, 1, lineup.Builtin(specs), suite.GridOptions{Requests: 300})
+	in, err := results.RunScenarios([]*suite.Scenario{sc}, points, 1, lineup.Builtin(specs), suite.GridOptions{Requests: 300})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := runScenarios([]*suite.Scenario{sc}, points, 1, iso, suite.GridOptions{Requests: 300})
+	out, err := results.RunScenarios([]*suite.Scenario{sc}, points, 1, iso, suite.GridOptions{Requests: 300})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +188,7 @@ func TestRunWithPlugins(t *testing.T) {
 		t.Fatal(err, stderr.String())
 	}
 	// The plugin's rows also carry its checksum; the rest is identical.
-	sum, err := fileSHA256(edf)
+	sum, err := results.PluginSHA256(edf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,11 +337,11 @@ func BenchmarkIsolationCost(b *testing.B) {
 	var tin, tout time.Duration
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
-		if _, err := runScenarios([]*suite.Scenario{sc}, points, 1, lineup.Builtin(specs), suite.GridOptions{}); err != nil {
+		if _, err := results.RunScenarios([]*suite.Scenario{sc}, points, 1, lineup.Builtin(specs), suite.GridOptions{}); err != nil {
 			b.Fatal(err)
 		}
 		t1 := time.Now()
-		res, err := runScenarios([]*suite.Scenario{sc}, points, 1, iso, suite.GridOptions{Workers: isoWorkers})
+		res, err := results.RunScenarios([]*suite.Scenario{sc}, points, 1, iso, suite.GridOptions{Workers: isoWorkers})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sparsebench/sparsebench/hardware"
 	"github.com/sparsebench/sparsebench/harness"
+	"github.com/sparsebench/sparsebench/harness/results"
 	"github.com/sparsebench/sparsebench/harness/trace"
 	"github.com/sparsebench/sparsebench/harness/workload"
 	"github.com/sparsebench/sparsebench/plugins/host"
@@ -109,9 +110,9 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 			opt.PreemptionCost = f.preemptionCost
 		}
 	})
-	rows := runJobs(tr, jobs, opt, f.workers)
+	rows := results.Replay(tr, jobs, opt, f.workers)
 	f.markPlugins(rows)
-	if err := writeResults(stdout, f.format, rows, f.timing); err != nil {
+	if err := results.WriteRows(stdout, f.format, rows, f.timing); err != nil {
 		return err
 	}
 	return failed(rows)
@@ -152,25 +153,9 @@ func (f *runFlags) jobs(specs []policies.Spec, stderr io.Writer) ([]harness.Job,
 	return jobs, nil
 }
 
-// runJobs runs the jobs on the trace. A job that fails gets a row that
-// carries its error, so one broken scheduler never hides the others'
-// results; failed reports them afterwards.
-func runJobs(tr *trace.Trace, jobs []harness.Job, opt harness.Options, workers int) []resultRow {
-	outs, errs := harness.RunAll(&tr.Catalogue, tr.Requests, jobs, opt, workers)
-	rows := make([]resultRow, len(jobs))
-	for i, j := range jobs {
-		if errs[i] != nil {
-			rows[i] = resultRow{Scheduler: j.Label, Error: errs[i].Error()}
-			continue
-		}
-		rows[i] = newRow(j.Label, outs[i])
-	}
-	return rows
-}
-
 // failed returns an error (exit status 1) naming the schedulers whose run
 // failed, after their rows have been written.
-func failed(rows []resultRow) error {
+func failed(rows []results.Row) error {
 	var msgs []string
 	for _, r := range rows {
 		if r.Error != "" {
@@ -225,14 +210,14 @@ func runLUT(f runFlags, jobs []harness.Job, stdout io.Writer) error {
 	if f.seeds > 0 {
 		seeds = f.seeds
 	}
-	var rows []resultRow
+	var rows []results.Row
 	for seed := 1; seed <= seeds; seed++ {
 		w.Seed = uint64(seed)
 		reqs, err := workload.Generate(cat, w)
 		if err != nil {
 			return usageErr(err)
 		}
-		for _, r := range runJobs(&trace.Trace{Catalogue: *cat, Requests: reqs}, jobs, harness.Options{}, f.workers) {
+		for _, r := range results.Replay(&trace.Trace{Catalogue: *cat, Requests: reqs}, jobs, harness.Options{}, f.workers) {
 			sd := w.Seed
 			r.Scenario, r.Point, r.Rate, r.SLOMult, r.Seed = "lut-csv:"+f.lutCSV, "custom", w.Rate, w.SLOMult, &sd
 			r.ScenarioHash = "-"
@@ -240,14 +225,14 @@ func runLUT(f runFlags, jobs []harness.Job, stdout io.Writer) error {
 		}
 	}
 	f.markPlugins(rows)
-	if err := writeScenarioRun(stdout, f.format, &scenarioRun{Results: rows, Means: means(rows)}); err != nil {
+	if err := results.WriteRun(stdout, f.format, &results.Run{Results: rows, Means: results.Means(rows)}); err != nil {
 		return err
 	}
 	return failed(rows)
 }
 
 // markPlugins records each plugin row's executable checksum.
-func (f *runFlags) markPlugins(rows []resultRow) {
+func (f *runFlags) markPlugins(rows []results.Row) {
 	for i := range rows {
 		rows[i].PluginSHA256 = f.pluginSums[rows[i].Scheduler]
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sparsebench/sparsebench/harness/results"
 	"github.com/sparsebench/sparsebench/scenarios"
 	"github.com/sparsebench/sparsebench/suite"
 )
@@ -189,10 +190,10 @@ func TestScenariosValidate(t *testing.T) {
 }
 
 // runJSON is `sparsebench run … --format json` decoded.
-func runJSON(t *testing.T, args ...string) scenarioRun {
+func runJSON(t *testing.T, args ...string) results.Run {
 	t.Helper()
 	out := scnOK(t, append(append([]string{"run"}, args...), "--format", "json")...)
-	var res scenarioRun
+	var res results.Run
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("%v\n%.1000s", err, out)
 	}
@@ -210,7 +211,7 @@ func TestRunScenarioJSON(t *testing.T) {
 		sched, point string
 		seed         uint64
 	}
-	seen := map[key]resultRow{}
+	seen := map[key]results.Row{}
 	for _, r := range res.Results {
 		if r.Seed == nil || r.Metrics == nil || r.Error != "" {
 			t.Fatalf("row %+v lacks seed or metrics", r)
@@ -290,14 +291,14 @@ func TestTraceReplayCLI(t *testing.T) {
 			}
 			const scheds = "fcfs,sjf-sparse,prema,dysta,edf"
 			out := scnOK(t, "run", "--trace", file, "--scheduler", scheds, "--format", "json")
-			var replay struct{ Results []resultRow }
+			var replay struct{ Results []results.Row }
 			if err := json.Unmarshal([]byte(out), &replay); err != nil {
 				t.Fatal(err)
 			}
 			g := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 			direct := runJSON(t, "--scenario", id, "--rate", g(sc.Arrivals.Rate), "--slo-mult", g(sc.SLOMult),
 				"--seeds", "3", "--scheduler", scheds)
-			bySched := map[string]resultRow{}
+			bySched := map[string]results.Row{}
 			for _, r := range direct.Results {
 				if r.Seed != nil && *r.Seed == 3 {
 					bySched[r.Scheduler] = r

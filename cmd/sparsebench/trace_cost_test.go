@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/sparsebench/sparsebench/harness/results"
 	"github.com/sparsebench/sparsebench/harness/trace"
 )
 
@@ -28,7 +29,7 @@ func TestRunTraceUsesItsPreemptionCost(t *testing.T) {
 		if err := run(args, &stdout, &stderr); err != nil {
 			t.Fatal(err, stderr.String())
 		}
-		var res struct{ Results []resultRow }
+		var res struct{ Results []results.Row }
 		if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,8 @@
 // Package leaderboard turns multi-seed scheduler runs into the published
 // sparsebench leaderboard: per scenario and operating point, the schedulers
 // ranked with statistical confidence, and renderers for Markdown, CSV, JSON,
-// HTML and plots.
+// HTML and plots. Compute runs the scenarios' grids (operating points and
+// sweeps, Points) and ranks them; Run.Files renders every output file.
 //
 // # Ranking
 //
