@@ -47,9 +47,9 @@ func runLeaderboard(args []string, stdout, stderr io.Writer) error {
 		return nil
 	})
 	fs.BoolVar(&f.all, "all", false, "rank on every built-in scenario (latest versions; the default without --scenario)")
-	fs.IntVar(&f.seeds, "seeds", 0, "number of run seeds (0: each scenario's own list)")
-	fs.StringVar(&f.schedulers, "scheduler", "all", "comma-separated `list` of schedulers (NAME[:key=value…]), or all")
-	fs.IntVar(&f.requests, "requests", 0, "requests per run at every point (0: the scenario's); recorded in the provenance")
+	fs.IntVar(&f.seeds, "seeds", 0, "number `N` of run seeds (0: each scenario's own list)")
+	fs.StringVar(&f.schedulers, "scheduler", "all", "comma-separated `LIST` of schedulers (NAME[:key=value…]), or all")
+	fs.IntVar(&f.requests, "requests", 0, "`N` requests per run at every point (0: the scenario's); recorded in the provenance")
 	fs.StringVar(&f.out, "out", "", "write the leaderboard files into `DIR` (created if missing)")
 	fs.IntVar(&f.workers, "j", 0, "run up to `N` simulations in parallel (0: one per CPU)")
 	fs.StringVar(&f.plugins, "scheduler-plugin", "", "also rank these third-party scheduler plugin executables (`PATH[,PATH…]`); their SHA-256 goes into the provenance")

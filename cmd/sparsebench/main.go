@@ -41,6 +41,7 @@ func main() {
 const topUsage = `sparsebench — the benchmark for scheduling sparse multi-DNN workloads
 
 Usage:
+  sparsebench                 run every built-in scheduler on the latest built-in scenarios
   sparsebench COMMAND [flags]
 
 Commands:
@@ -56,6 +57,9 @@ Commands:
   help         show this help
 
 Run 'sparsebench COMMAND --help' for a command's flags and an example.
+
+Example:
+  sparsebench run --scenario mobile-visual-perception --scheduler fcfs,dysta
 `
 
 // run is the whole command line: main only maps its error to an exit status,

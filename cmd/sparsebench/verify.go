@@ -61,8 +61,8 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	})
-	fs.StringVar(&f.trace, "trace", "", "the trace `FILE` (sparsebench-trace/1) that the `run --trace` output being verified replayed")
-	fs.Float64Var(&f.preemptionCost, "preemption-cost", 0, "with --trace: the context-switch cost in `seconds` the run used, if it overrode the trace's preemption_cost_s with --preemption-cost")
+	fs.StringVar(&f.trace, "trace", "", "the trace `FILE` (sparsebench-trace/1) that the 'run --trace' output being verified replayed")
+	fs.Float64Var(&f.preemptionCost, "preemption-cost", 0, "with --trace: the context-switch cost of `SECONDS` the run used, if it overrode the trace's preemption_cost_s with --preemption-cost")
 	fs.BoolVar(&f.onlyFailures, "only-failures", false, "list only the rows that do not reproduce")
 	fs.IntVar(&f.workers, "j", 0, "run up to `N` simulations in parallel (0: one per CPU)")
 	if err := parseFlags(fs, args, true); err != nil {
