@@ -52,7 +52,6 @@ func runHW(args []string, stdout, stderr io.Writer) error {
 	return fmt.Errorf("hw: unknown command %q; want latency, models or import-csv", args[0])
 }
 
-
 // hwParse parses flags that may come before or after positional arguments
 // and returns the positional ones.
 func hwParse(fs *flag.FlagSet, args []string) ([]string, error) {

@@ -1,6 +1,5 @@
 package scheduler
 
-
 // The numeric domain of a run. Every real workload lies far inside it
 // (per-layer latencies are micro- to milliseconds, runs last minutes), and
 // within it every intermediate value of every built-in policy's score is a
