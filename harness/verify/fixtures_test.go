@@ -250,6 +250,35 @@ func tampered(t *testing.T, path, name string, edit func(doc map[string]any)) st
 	return writeJSON(t, t.TempDir(), name, doc)
 }
 
+// tamperCase is an edit of a result file's decoded document and the
+// failure verify must report for it.
+type tamperCase struct {
+	name string
+	edit func(doc map[string]any)
+	want []string // cells of one FAIL line, in order
+	note string   // and text on the output
+}
+
+// check verifies a copy of the file at orig, saved as name, with the edit
+// applied: exit status 1, the FAIL line, the note and the verdict.
+func (tc tamperCase) check(t *testing.T, orig, name string) {
+	t.Helper()
+	path := tampered(t, orig, name, tc.edit)
+	out, code, err := verifyOut(verify.Options{}, path)
+	if code != 1 {
+		t.Fatalf("exit %d (%v), want 1\n%s", code, err, out)
+	}
+	if !failLine(out, tc.want...) {
+		t.Errorf("no FAIL line naming %q:\n%s", tc.want, out)
+	}
+	if !strings.Contains(out, tc.note) {
+		t.Errorf("output does not say %q:\n%s", tc.note, out)
+	}
+	if !strings.Contains(out, "checks do not reproduce") {
+		t.Errorf("no verdict line:\n%s", out)
+	}
+}
+
 // at walks a decoded document: keys for objects, ints for arrays.
 func at(doc any, path ...any) map[string]any {
 	for _, p := range path {

@@ -204,14 +204,7 @@ func (s *boardScenario) checkRequests(sc *suite.Scenario) (requests int, ok bool
 	} else {
 		rc.Note = requestsNote(sc, requests)
 	}
-	if requests <= 0 {
-		rc.Result, rc.Want, rc.Note = Fail, strconv.Itoa(requests), "a run has at least one request"
-		s.rep.addProvenance(rc)
-		s.failAll("requests", strconv.Itoa(requests), "", "no run has this request count")
-		return requests, false
-	}
-	s.rep.addProvenance(rc)
-	return requests, true
+	return requests, settleRequests(s.rep, rc, requests, s.failAll)
 }
 
 // labels are the schedulers of the scenario's tables in the order of

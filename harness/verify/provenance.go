@@ -116,6 +116,21 @@ func requestsNote(sc *suite.Scenario, n int) string {
 	return fmt.Sprintf("%d per run (--requests %d)", n, n)
 }
 
+// settleRequests records rc, the finding about the request count a
+// re-run will use, and says whether the count can be re-run at all: a
+// count below one fails rc and, through failAll, every row of the
+// scenario, since no run can have made them.
+func settleRequests(rep *Report, rc Finding, requests int, failAll func(field, want, got, note string)) bool {
+	if requests <= 0 {
+		rc.Result, rc.Want, rc.Note = Fail, strconv.Itoa(requests), "a run has at least one request"
+		rep.addProvenance(rc)
+		failAll("requests", strconv.Itoa(requests), "", "no run has this request count")
+		return false
+	}
+	rep.addProvenance(rc)
+	return true
+}
+
 // mode is the most frequent value, the first seen on ties.
 func mode[T comparable](xs []T) T {
 	count := map[T]int{}

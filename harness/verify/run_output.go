@@ -250,14 +250,7 @@ func (s *scenarioRows) checkRequests(sc *suite.Scenario) (requests int, ok bool)
 		requests = mode(reqs)
 	}
 	rc := Finding{Result: Pass, Scenario: s.id, Point: "—", Seed: "—", Scheduler: "—", Field: "requests", Note: requestsNote(sc, requests)}
-	if requests <= 0 {
-		rc.Result, rc.Want, rc.Note = Fail, strconv.Itoa(requests), "a run has at least one request"
-		s.rep.addProvenance(rc)
-		s.failAll("requests", strconv.Itoa(requests), "", "no run has this request count")
-		return requests, false
-	}
-	s.rep.addProvenance(rc)
-	return requests, true
+	return requests, settleRequests(s.rep, rc, requests, s.failAll)
 }
 
 // points are the points the run used: the scenario's operating points, or

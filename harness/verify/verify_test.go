@@ -41,12 +41,7 @@ func TestVerifyLeaderboard(t *testing.T) {
 	if sc, err := scenario("datacenter-personal-assistant@v1"); err == nil {
 		dcHash = sc.Hash()
 	}
-	for _, tc := range []struct {
-		name string
-		edit func(doc map[string]any)
-		want []string // cells of one FAIL line, in order
-		note string   // and text on the output
-	}{
+	for _, tc := range []tamperCase{
 		{"one number", func(doc map[string]any) {
 			m := at(first(doc), "metrics", "antt")
 			m["mean"] = m["mean"].(float64) * 1.001
@@ -97,22 +92,7 @@ func TestVerifyLeaderboard(t *testing.T) {
 			at(doc, "provenance", "scenarios", 0)["id"] = "no-such-scenario@v1"
 		}, []string{"no-such-scenario@v1", "—", "scenario"}, "not a built-in scenario"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			path := tampered(t, orig, "leaderboard.json", tc.edit)
-			out, code, err := verifyOut(verify.Options{}, path)
-			if code != 1 {
-				t.Fatalf("exit %d (%v), want 1\n%s", code, err, out)
-			}
-			if !failLine(out, tc.want...) {
-				t.Errorf("no FAIL line naming %q:\n%s", tc.want, out)
-			}
-			if !strings.Contains(out, tc.note) {
-				t.Errorf("output does not say %q:\n%s", tc.note, out)
-			}
-			if !strings.Contains(out, "checks do not reproduce") {
-				t.Errorf("no verdict line:\n%s", out)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { tc.check(t, orig, "leaderboard.json") })
 	}
 }
 
@@ -136,12 +116,7 @@ func TestVerifyRunOutput(t *testing.T) {
 
 	row := func(doc map[string]any, i int) map[string]any { return at(doc, "results", i) }
 	// results[4] is paper-3rps, seed 2, dysta.
-	for _, tc := range []struct {
-		name string
-		edit func(doc map[string]any)
-		want []string
-		note string
-	}{
+	for _, tc := range []tamperCase{
 		{"one number", func(doc map[string]any) {
 			row(doc, 4)["antt"] = row(doc, 4)["antt"].(float64) * 1.0001
 		}, []string{scen, "paper-3rps", "2", "dysta", "antt"}, ""},
@@ -176,19 +151,7 @@ func TestVerifyRunOutput(t *testing.T) {
 			row(doc, 4)["scheduler"] = "mystery"
 		}, []string{scen, "paper-3rps", "2", "mystery", "scheduler"}, "give --plugin PATH"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			path := tampered(t, orig, "run.json", tc.edit)
-			out, code, err := verifyOut(verify.Options{}, path)
-			if code != 1 {
-				t.Fatalf("exit %d (%v), want 1\n%s", code, err, out)
-			}
-			if !failLine(out, tc.want...) {
-				t.Errorf("no FAIL line naming %q:\n%s", tc.want, out)
-			}
-			if !strings.Contains(out, tc.note) {
-				t.Errorf("output does not say %q:\n%s", tc.note, out)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { tc.check(t, orig, "run.json") })
 	}
 
 	// Writing only the failures lists only what failed.
