@@ -373,8 +373,9 @@ func (p *prema) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 		}
 	}
 	if best < 0 {
-		// Only possible with custom levels below every priority in play;
-		// fall back to every task rather than stall.
+		// No task reached the threshold: only possible with custom levels
+		// whose smallest exceeds every token (SPEC §5.3). Fall back to
+		// every runnable task rather than stall.
 		for i := 0; i < n; i++ {
 			e := rem[i]
 			if p.sparse {
