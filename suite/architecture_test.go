@@ -37,7 +37,12 @@ var layers = []string{
 	// Built-in policies and the host side of the plugin protocol.
 	"plugins/policies",
 	"plugins/host",
-	// Data: accelerator models make catalogues; requests are drawn from them.
+	// Data: the measured data set and what measures it (networks, photos),
+	// accelerator models make catalogues; requests are drawn from them.
+	"hardware/tfjs",
+	"hardware/photos",
+	"hardware/sparsitydata",
+	"hardware/measure",
 	"hardware/catalogue",
 	"hardware",
 	"harness/workload",
