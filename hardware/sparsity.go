@@ -30,8 +30,17 @@ type SparsityParams struct {
 	LayerMean []float64 `toml:"layer_mean,omitempty" json:"layer_mean,omitempty"`
 	// Spread is the standard deviation of a layer's sparsity across inputs.
 	Spread float64 `toml:"spread" json:"spread"`
-	// Rho is the correlation of two layers' sparsity for the same input.
+	// LayerSpread optionally gives each layer its own spread; when set it
+	// must have one entry per layer and Spread is not used.
+	LayerSpread []float64 `toml:"layer_spread,omitempty" json:"layer_spread,omitempty"`
+	// Rho is the correlation of two layers' sparsity for the same input
+	// that does not fade with distance.
 	Rho float64 `toml:"rho" json:"rho"`
+	// Decay, φ in [0, 1), lets the rest of the correlation fade with the
+	// distance between layers: the per-layer noise is an AR(1) process
+	// across depth, so corr(i, j) = ρ + (1 − ρ)·φ^|i−j|. 0 keeps the
+	// per-layer noise independent: every pair of layers correlates by ρ.
+	Decay float64 `toml:"decay,omitempty" json:"decay,omitempty"`
 	// Domains is an optional mixture of input domains. Each sample belongs
 	// to the first domain whose cumulative share exceeds a uniform draw; the
 	// remaining share is the base domain.
@@ -49,6 +58,9 @@ type Domain struct {
 	Share float64 `toml:"share" json:"share"`
 	// MeanShift is added to every layer's mean sparsity.
 	MeanShift float64 `toml:"mean_shift" json:"mean_shift"`
+	// LayerShift optionally gives each layer its own shift instead of
+	// MeanShift; when set it must have one entry per layer.
+	LayerShift []float64 `toml:"layer_shift,omitempty" json:"layer_shift,omitempty"`
 	// SpreadScale multiplies the spread; 1 keeps it.
 	SpreadScale float64 `toml:"spread_scale" json:"spread_scale"`
 }
@@ -85,8 +97,16 @@ func (p *SparsityParams) Validate() error {
 	if !inRange(p.Spread, 0, 0.5) {
 		return fmt.Errorf("spread: must be in [0, 0.5], got %v", p.Spread)
 	}
+	for i, sd := range p.LayerSpread {
+		if !inRange(sd, 0, 0.5) {
+			return fmt.Errorf("layer_spread[%d]: must be in [0, 0.5], got %v", i, sd)
+		}
+	}
 	if !inRange(p.Rho, 0, 1) {
 		return fmt.Errorf("rho: must be in [0, 1], got %v", p.Rho)
+	}
+	if !(p.Decay >= 0 && p.Decay < 1) {
+		return fmt.Errorf("decay: must be in [0, 1), got %v", p.Decay)
 	}
 	var total float64
 	for i, d := range p.Domains {
@@ -101,6 +121,11 @@ func (p *SparsityParams) Validate() error {
 			return fmt.Errorf("domains[%d].mean_shift: must be in [-1, 1], got %v", i, d.MeanShift)
 		case !(d.SpreadScale > 0 && d.SpreadScale <= 10):
 			return fmt.Errorf("domains[%d].spread_scale: must be in (0, 10] (1 keeps the spread), got %v", i, d.SpreadScale)
+		}
+		for j, x := range d.LayerShift {
+			if !inRange(x, -1, 1) {
+				return fmt.Errorf("domains[%d].layer_shift[%d]: must be in [-1, 1], got %v", i, j, x)
+			}
 		}
 		for j := range i {
 			if p.Domains[j].Name == d.Name {
@@ -132,6 +157,14 @@ func (p *SparsityParams) validateFor(layers int, attention bool) error {
 	}
 	if p.LayerMean != nil && len(p.LayerMean) != layers {
 		return fmt.Errorf("layer_mean: has %d entries, the family has %d layers", len(p.LayerMean), layers)
+	}
+	if p.LayerSpread != nil && len(p.LayerSpread) != layers {
+		return fmt.Errorf("layer_spread: has %d entries, the family has %d layers", len(p.LayerSpread), layers)
+	}
+	for i, d := range p.Domains {
+		if d.LayerShift != nil && len(d.LayerShift) != layers {
+			return fmt.Errorf("domains[%d].layer_shift: has %d entries, the family has %d layers", i, len(d.LayerShift), layers)
+		}
 	}
 	if attention && p.LoadBalance.Mean == 0 {
 		return fmt.Errorf("load_balance.mean: must be set (in [%v, 1]) for attention families", MinLoadBalance)
@@ -197,23 +230,27 @@ func streamKey(s string) uint64 {
 func (g *Generator) Next(d *Draw) {
 	r := g.rng
 	shift, scale := 0.0, 1.0
+	var layerShift []float64
 	d.Domain = BaseDomain
 	u := r.Float64()
 	var cum float64
 	for _, dom := range g.p.Domains {
 		cum += dom.Share
 		if u < cum {
-			d.Domain, shift, scale = dom.Name, dom.MeanShift, dom.SpreadScale
+			d.Domain, shift, scale, layerShift = dom.Name, dom.MeanShift, dom.SpreadScale, dom.LayerShift
 			break
 		}
 	}
 	d.Sparsity = resize(d.Sparsity, g.layers)
 	spread := float64(g.p.Spread * scale)
-	g.correlated(d.Sparsity, spread, g.p.Rho)
+	g.correlated(d.Sparsity, spread, g.p.LayerSpread, scale, g.p.Rho, g.p.Decay)
 	for i := range d.Sparsity {
 		mean := g.p.Mean
 		if g.p.LayerMean != nil {
 			mean = g.p.LayerMean[i]
+		}
+		if layerShift != nil {
+			shift = layerShift[i]
 		}
 		d.Sparsity[i] = clip(float64(mean+shift)+d.Sparsity[i], 0, MaxSparsity)
 	}
@@ -222,21 +259,36 @@ func (g *Generator) Next(d *Draw) {
 		return
 	}
 	d.LoadBalance = resize(d.LoadBalance, g.layers)
-	g.correlated(d.LoadBalance, g.p.LoadBalance.Spread, g.p.Rho)
+	g.correlated(d.LoadBalance, g.p.LoadBalance.Spread, nil, 1, g.p.Rho, 0)
 	for i := range d.LoadBalance {
 		d.LoadBalance[i] = clip(g.p.LoadBalance.Mean+d.LoadBalance[i], MinLoadBalance, 1)
 	}
 }
 
-// correlated fills dst with zero-mean normal deviates of standard deviation
-// sd whose pairwise correlation is rho: a shared latent weighted √ρ plus
-// independent noise weighted √(1−ρ) keeps the variance at sd².
-func (g *Generator) correlated(dst []float64, sd, rho float64) {
+// correlated fills dst with zero-mean normal deviates whose pairwise
+// correlation is rho + (1 − rho)·decay^|i−j|: a shared latent weighted √ρ
+// plus per-layer noise weighted √(1−ρ), the noise an AR(1) process of unit
+// variance across the layers (independent when decay is 0), keeps the
+// variance at sd² — sd for every layer, or layerSD[i]·scale when layerSD
+// is set. With decay 0 and no layerSD the arithmetic is the one the
+// released scenarios were built with, so their samples do not move.
+func (g *Generator) correlated(dst []float64, sd float64, layerSD []float64, scale, rho, decay float64) {
 	z := g.rng.NormFloat64()
 	a, b := math.Sqrt(rho), math.Sqrt(1-rho)
 	shared := float64(a * z)
+	c := math.Sqrt(1 - decay*decay)
+	var prev float64
 	for i := range dst {
-		dst[i] = float64(sd * float64(shared+float64(b*g.rng.NormFloat64())))
+		e := g.rng.NormFloat64()
+		if decay > 0 && i > 0 {
+			e = float64(decay*prev) + float64(c*e)
+		}
+		prev = e
+		s := sd
+		if layerSD != nil {
+			s = float64(layerSD[i] * scale)
+		}
+		dst[i] = float64(s * float64(shared+float64(b*e)))
 	}
 }
 
