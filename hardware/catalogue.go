@@ -90,13 +90,9 @@ func BuildCatalogue(variants []Variant, samples int, seed uint64, opts BuildOpti
 		if err != nil {
 			return nil, fail(err)
 		}
-		params := fam.Sparsity
-		if p, ok := opts.Sparsity[fam.Name]; ok {
-			params = p
-		}
-		gen, err := NewGenerator(params, len(fam.Layers), fam.IsAttention(), seed, name)
+		next, err := sampleSource(fam, opts, samples, seed, name)
 		if err != nil {
-			return nil, fail(fmt.Errorf("sparsity parameters of %s: %w", fam.Name, err))
+			return nil, fail(err)
 		}
 
 		n := len(fam.Layers)
@@ -109,7 +105,7 @@ func BuildCatalogue(variants []Variant, samples int, seed uint64, opts BuildOpti
 		sp := make([]float64, total)
 		wd := 1 - v.WeightSparsity
 		for k := 0; k < samples; k++ {
-			gen.Next(&draw)
+			next(&draw)
 			for i := range fam.Layers {
 				it := &items[k*n+i]
 				*it = accelerator.Item{Layer: fam.Layers[i], Pattern: pat, WeightDensity: wd, ActDensity: 1 - draw.Sparsity[i]}
@@ -137,6 +133,27 @@ func BuildCatalogue(variants []Variant, samples int, seed uint64, opts BuildOpti
 		return nil, err
 	}
 	return cat, nil
+}
+
+// sampleSource is where a variant's samples come from: the measured inputs
+// of a measured family, else the family's generator (or the override in
+// opts) on the variant's own stream.
+func sampleSource(fam *Family, opts BuildOptions, samples int, seed uint64, name string) (func(*Draw), error) {
+	if fam.Measured != nil {
+		if _, ok := opts.Sparsity[fam.Name]; ok {
+			return nil, fmt.Errorf("family %s is measured: its samples are the measured inputs, so sparsity parameters do not apply", fam.Name)
+		}
+		return measuredSamples(fam, samples)
+	}
+	params := fam.Sparsity
+	if p, ok := opts.Sparsity[fam.Name]; ok {
+		params = p
+	}
+	gen, err := NewGenerator(params, len(fam.Layers), fam.IsAttention(), seed, name)
+	if err != nil {
+		return nil, fmt.Errorf("sparsity parameters of %s: %w", fam.Name, err)
+	}
+	return gen.Next, nil
 }
 
 // pickAccelerator returns the first accelerator that runs every layer of

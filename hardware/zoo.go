@@ -12,6 +12,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/sparsebench/sparsebench/hardware/sparsitydata"
 	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
@@ -28,6 +29,9 @@ type Family struct {
 	Layers   []accelerator.Layer
 	// Source is the file the family was read from.
 	Source string
+	// Measured, when set, is the measured network whose inputs are the
+	// family's samples (MeasuredFamily); Sparsity is then unused.
+	Measured *sparsitydata.Model
 }
 
 // IsAttention reports whether the family's layers are attention layers

@@ -1,0 +1,58 @@
+package hardware
+
+import (
+	"fmt"
+
+	"github.com/sparsebench/sparsebench/hardware/sparsitydata"
+	"github.com/sparsebench/sparsebench/plugins/accelerator"
+)
+
+// MeasuredFamily is the zoo family of a measured network (SPEC §1.5): its
+// layers are the shapes the network ran, and its samples are the measured
+// inputs themselves, in data-set order, like the artifact's latency tables
+// — the generator is not used. A variant may take at most as many samples
+// as there are measured inputs; the first k keep the data set's alternation
+// of photos and their low-light versions.
+func MeasuredFamily(m *sparsitydata.Model) (*Family, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	f := &Family{Name: m.Name, Description: m.Description + " (measured)", Measured: m,
+		Source: "hardware/sparsitydata/data/" + m.Name + ".toml"}
+	for i, l := range m.Layers {
+		kind := accelerator.Conv
+		if l.Kind == "fc" {
+			kind = accelerator.FC
+		}
+		al := accelerator.Layer{Name: l.Name, Kind: kind, C: l.C, M: l.M, H: l.H, W: l.W, R: l.R, S: l.S,
+			Stride: l.Stride, Pad: l.Pad, Groups: l.Groups, Source: fmt.Sprintf("%s layers[%d]", f.Source, i)}
+		if kind == accelerator.FC {
+			al = accelerator.Layer{Name: l.Name, Kind: kind, C: l.C, M: l.M, Source: al.Source}
+		}
+		if err := al.Validate(); err != nil {
+			return nil, err
+		}
+		f.Layers = append(f.Layers, al)
+	}
+	return f, nil
+}
+
+// measuredSamples returns the draw function of a measured family: the
+// sparsity of input k, layer i, clipped to MaxSparsity (a layer whose input
+// is all zeros would have no valid MAC; SPEC §1 keeps sp < 1).
+func measuredSamples(fam *Family, samples int) (func(*Draw), error) {
+	m := fam.Measured
+	if samples > len(m.Inputs) {
+		return nil, fmt.Errorf("family %s has %d measured inputs; a variant takes at most that many samples, not %d", fam.Name, len(m.Inputs), samples)
+	}
+	k := 0
+	return func(d *Draw) {
+		d.Domain = m.Inputs[k].Domain
+		d.Sparsity = resize(d.Sparsity, len(m.Layers))
+		for i := range d.Sparsity {
+			d.Sparsity[i] = min(m.Sparsity(k, i), MaxSparsity)
+		}
+		d.LoadBalance = nil
+		k++
+	}, nil
+}
