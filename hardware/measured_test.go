@@ -10,7 +10,7 @@ import (
 // A measured family's samples are the measured inputs in order, each
 // layer's latency the accelerator's at density 1 − measured sparsity.
 func TestMeasuredFamilyCatalogue(t *testing.T) {
-	m := syntheticMeasurement(t, 12, 5) // 10 inputs: 5 photos, then 5 low-light
+	m := syntheticMeasurement(t, 12, 5)      // 10 inputs: 5 photos, then 5 low-light
 	m.Inputs[0].Zeros[3] = m.Layers[3].Total // an all-zero input clips to MaxSparsity
 	fam, err := MeasuredFamily(m)
 	if err != nil {
