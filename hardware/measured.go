@@ -56,3 +56,35 @@ func measuredSamples(fam *Family, samples int) (func(*Draw), error) {
 		k++
 	}, nil
 }
+
+// IsolatedLatencies are the isolated latencies of every measured input of
+// m on acc with dense weights: the sum over layers of the layer's latency
+// at density 1 − sparsity (clipped as for catalogue samples), in input
+// order.
+func IsolatedLatencies(m *sparsitydata.Model, acc accelerator.Accelerator) ([]float64, error) {
+	fam, err := MeasuredFamily(m)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := pickAccelerator(fam, []accelerator.Accelerator{acc}); err != nil {
+		return nil, err
+	}
+	n := len(fam.Layers)
+	items := make([]accelerator.Item, 0, len(m.Inputs)*n)
+	for k := range m.Inputs {
+		for i := range fam.Layers {
+			items = append(items, accelerator.Item{Layer: fam.Layers[i], WeightDensity: 1, ActDensity: 1 - min(m.Sparsity(k, i), MaxSparsity)})
+		}
+	}
+	lat := make([]float64, len(items))
+	if err := acc.Latencies(items, lat); err != nil {
+		return nil, fmt.Errorf("family %s: %w", m.Name, err)
+	}
+	out := make([]float64, len(m.Inputs))
+	for k := range out {
+		for _, l := range lat[k*n : (k+1)*n] {
+			out[k] += l
+		}
+	}
+	return out, nil
+}

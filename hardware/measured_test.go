@@ -67,3 +67,34 @@ func TestMeasuredFamilyCatalogue(t *testing.T) {
 		t.Errorf("sparsity override of a measured family: %v", err)
 	}
 }
+
+// IsolatedLatencies is the per-input sum of the catalogue's layer
+// latencies.
+func TestIsolatedLatencies(t *testing.T) {
+	m := syntheticMeasurement(t, 12, 3)
+	acc, _ := Lookup("eyeriss-v2")
+	got, err := IsolatedLatencies(m, acc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fam, _ := MeasuredFamily(m)
+	zoo, _ := NewZoo(fam)
+	cat, err := BuildCatalogue([]Variant{{Family: "synthetic"}}, len(m.Inputs), 1, BuildOptions{Zoo: zoo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, s := range cat.Models[0].Samples {
+		var sum float64
+		for _, l := range s.Latency {
+			sum += l
+		}
+		if got[k] != sum {
+			t.Errorf("input %d: %v, want %v", k, got[k], sum)
+		}
+	}
+	if sanger, _ := Lookup("sanger"); sanger != nil {
+		if _, err := IsolatedLatencies(m, sanger); err == nil {
+			t.Error("a CNN priced on the attention model")
+		}
+	}
+}
