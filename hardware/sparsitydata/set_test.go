@@ -197,3 +197,33 @@ func TestTOMLString(t *testing.T) {
 		t.Errorf("tomlString = %s, want %s", got, want)
 	}
 }
+
+func TestQuantile(t *testing.T) {
+	xs := []float64{1, 2, 3, 4, 5}
+	for _, tc := range []struct{ q, want float64 }{{0, 1}, {0.1, 1.4}, {0.5, 3}, {0.9, 4.6}, {1, 5}} {
+		if got := quantile(xs, tc.q); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("quantile(%v) = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+	if quantile([]float64{7}, 0.9) != 7 {
+		t.Error("one value")
+	}
+}
+
+// The depth plot renders in each format, the same bytes twice.
+func TestDepthPlot(t *testing.T) {
+	m := tiny()
+	for _, f := range []string{"svg", "png"} {
+		a, err := m.DepthPlot(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := m.DepthPlot(f)
+		if len(a) < 100 || !bytes.Equal(a, b) {
+			t.Errorf("%s: %d bytes, deterministic %v", f, len(a), bytes.Equal(a, b))
+		}
+	}
+	if _, err := m.DepthPlot("bmp"); err == nil {
+		t.Error("an unknown format rendered")
+	}
+}
