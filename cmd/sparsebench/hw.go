@@ -23,6 +23,7 @@ Commands:
   latency      per-layer and total latency of a zoo model on an accelerator
   models       list the model zoo
   import-csv   convert the paper artifact's latency CSV files to a catalogue
+  sparsity     what was measured for a network: sparsity by layer, isolated latency by input
 
 Run 'sparsebench hw COMMAND --help' for a command's flags and an example.
 
@@ -36,7 +37,7 @@ Example:
 func runHW(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, hwUsage)
-		return fmt.Errorf("hw: missing command; want latency, models or import-csv")
+		return fmt.Errorf("hw: missing command; want latency, models, import-csv or sparsity")
 	}
 	switch args[0] {
 	case "latency":
@@ -45,11 +46,13 @@ func runHW(args []string, stdout, stderr io.Writer) error {
 		return runHWModels(args[1:], stdout, stderr)
 	case "import-csv":
 		return runHWImportCSV(args[1:], stdout, stderr)
+	case "sparsity":
+		return runHWSparsity(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stderr, hwUsage)
 		return flag.ErrHelp
 	}
-	return fmt.Errorf("hw: unknown command %q; want latency, models or import-csv", args[0])
+	return fmt.Errorf("hw: unknown command %q; want latency, models, import-csv or sparsity", args[0])
 }
 
 // hwParse parses flags that may come before or after positional arguments

@@ -2,6 +2,7 @@ package sparsitydata
 
 import (
 	"bytes"
+	"embed"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -13,10 +14,26 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 	"github.com/google/renameio/v2"
 )
+
+//go:embed data
+var builtinFS embed.FS
+
+var builtin = sync.OnceValues(func() (*Set, error) {
+	sub, err := fs.Sub(builtinFS, "data")
+	if err != nil {
+		return nil, err
+	}
+	return read(sub, "hardware/sparsitydata/data")
+})
+
+// Builtin is the committed data set, parsed once per process. Callers
+// must not modify it.
+func Builtin() (*Set, error) { return builtin() }
 
 // ReadDir reads a data set from a folder of NAME.toml and NAME.csv pairs.
 func ReadDir(dir string) (*Set, error) { return read(os.DirFS(dir), dir) }
