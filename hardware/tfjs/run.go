@@ -117,23 +117,7 @@ func (m *Model) Run(in []float32, obs func(LayerStat)) ([]float32, error) {
 // RunCapture is Run that also returns a copy of the output of each named
 // layer (HWC order), keyed by name.
 func (m *Model) RunCapture(in []float32, names []string) (map[string][]float32, []float32, error) {
-	want := make(map[int]bool, len(names))
-	for _, nm := range names {
-		i, ok := m.byName[nm]
-		if !ok {
-			return nil, nil, fmt.Errorf("tfjs: no layer named %q", nm)
-		}
-		want[i] = true
-	}
-	out, caps, err := m.run(in, nil, want)
-	if err != nil {
-		return nil, nil, err
-	}
-	res := make(map[string][]float32, len(names))
-	for _, nm := range names {
-		res[nm] = caps[m.byName[nm]]
-	}
-	return res, out, nil
+	return m.RunCaptureObserve(in, names, nil)
 }
 
 func (m *Model) run(in []float32, obs func(LayerStat), capture map[int]bool) ([]float32, map[int][]float32, error) {
@@ -632,4 +616,25 @@ func concat(x []*tensor) *tensor {
 		}
 	}
 	return out
+}
+
+// runCaptureObs is RunCapture with an observer (see Run).
+func (m *Model) RunCaptureObserve(in []float32, names []string, obs func(LayerStat)) (map[string][]float32, []float32, error) {
+	want := make(map[int]bool, len(names))
+	for _, nm := range names {
+		i, ok := m.byName[nm]
+		if !ok {
+			return nil, nil, fmt.Errorf("tfjs: no layer named %q", nm)
+		}
+		want[i] = true
+	}
+	out, caps, err := m.run(in, obs, want)
+	if err != nil {
+		return nil, nil, err
+	}
+	res := make(map[string][]float32, len(names))
+	for _, nm := range names {
+		res[nm] = caps[m.byName[nm]]
+	}
+	return res, out, nil
 }
