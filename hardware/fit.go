@@ -9,7 +9,7 @@ import (
 )
 
 // SparsityFit is the dynamic-sparsity generator fitted to a measured
-// network, for a family of another depth (SPEC §1.5). The fit describes the
+// network, for a family of another depth (SPEC §1.10). The fit describes the
 // measured model by what carries over between ReLU networks of different
 // depth:
 //

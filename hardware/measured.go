@@ -7,7 +7,7 @@ import (
 	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
-// MeasuredFamily is the zoo family of a measured network (SPEC §1.5): its
+// MeasuredFamily is the zoo family of a measured network (SPEC §1.10): its
 // layers are the shapes the network ran, and its samples are the measured
 // inputs themselves, in data-set order, like the artifact's latency tables
 // — the generator is not used. A variant may take at most as many samples

@@ -206,7 +206,7 @@ func (s *Set) WriteDir(dir string) error {
 func (m *Model) WriteTOML(w io.Writer) error {
 	var b bytes.Buffer
 	q := tomlString
-	fmt.Fprintf(&b, "# Measured activation sparsity: see hardware/sparsitydata and SPEC §1.5.\n")
+	fmt.Fprintf(&b, "# Measured activation sparsity: see hardware/sparsitydata and SPEC §1.10.\n")
 	fmt.Fprintf(&b, "format = %s\nmodel = %s\ndescription = %s\ninput_size = %d\n\n", q(Format), q(m.Name), q(m.Description), m.InputSize)
 	b.WriteString("# Compute layers in execution order; h×w×c is the input activation a layer\n# receives, total = h·w·c.\nlayers = [\n")
 	for _, l := range m.Layers {

@@ -1,6 +1,6 @@
 // Package sparsitydata is the benchmark's measured data set: for real
 // pretrained networks run on real photographs, the number of exact zeros in
-// every compute layer's input activation, per input (SPEC §1.5). It is what
+// every compute layer's input activation, per input (SPEC §1.10). It is what
 // the paper's artifact measured with hooks on its own networks and data
 // sets, made here with the Go inference of hardware/tfjs on the photographs
 // of hardware/photos, and re-created by `sparsebench hw measure`.
@@ -24,7 +24,7 @@ const Format = "sparsebench-sparsity/1"
 
 // Domains of the inputs: a photograph as shipped, and the same photograph
 // through the low-light transform of hardware/photos, which stands in for
-// the artifact's ExDark and DarkFace images (SPEC §1.5).
+// the artifact's ExDark and DarkFace images (SPEC §1.10).
 const (
 	DomainPhoto    = "photo"
 	DomainLowLight = "low-light"
