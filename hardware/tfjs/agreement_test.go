@@ -289,3 +289,4 @@ func testAgreement(t *testing.T, name string) {
 }
 
 func TestAgreementMobileNetV2(t *testing.T) { testAgreement(t, "mobilenet_v2") }
+func TestAgreementInceptionV3(t *testing.T) { testAgreement(t, "inception_v3") }

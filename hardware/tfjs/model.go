@@ -146,39 +146,29 @@ func buildModel(topo json.RawMessage, weights map[string]*weight) (*Model, error
 		return nil, fmt.Errorf("output layer %q not found", outName)
 	}
 
-	// Topological order: depth-first from the output, visiting inputs in
-	// their listed order; deterministic and independent of map order.
+	// Execution order is the order of the layer list, which Keras writes
+	// topologically (TensorFlow.js's model.layers keeps it); a layer that
+	// consumes a later one is rejected rather than reordered.
 	m := &Model{byName: make(map[string]int)}
-	state := make([]int8, len(all)) // 0 new, 1 visiting, 2 done
 	used := make(map[string]bool)
-	var visit func(i int) error
-	visit = func(i int) error {
-		switch state[i] {
-		case 1:
-			return fmt.Errorf("layer %q is part of a cycle", all[i].l.Name)
-		case 2:
-			return nil
-		}
-		state[i] = 1
-		for _, in := range all[i].inputs {
-			if err := visit(index[in]); err != nil {
-				return err
+	for _, p := range all {
+		for _, in := range p.inputs {
+			if _, ok := m.byName[in]; !ok {
+				return nil, fmt.Errorf("layer %q consumes %q, which the layer list defines later (not topologically ordered)", p.l.Name, in)
 			}
 		}
-		state[i] = 2
-		n, err := makeNode(all[i].l, m, all[i].inputs, weights, used)
+		n, err := makeNode(p.l, m, p.inputs, weights, used)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		m.byName[n.name] = len(m.nodes)
 		m.nodes = append(m.nodes, n)
-		return nil
 	}
-	if err := visit(index[outName]); err != nil {
-		return nil, err
+	if len(m.nodes) == 0 {
+		return nil, fmt.Errorf("model has no layers")
 	}
 	if m.nodes[0].class != "InputLayer" || m.nodes[0].name != inName {
-		return nil, fmt.Errorf("the output does not depend on exactly the input layer %q first", inName)
+		return nil, fmt.Errorf("the first layer is %q (%s), want the input layer %q", m.nodes[0].name, m.nodes[0].class, inName)
 	}
 	for _, n := range m.nodes[1:] {
 		if n.class == "InputLayer" {
@@ -194,7 +184,7 @@ func buildModel(topo json.RawMessage, weights map[string]*weight) (*Model, error
 	if len(unused) > 0 {
 		return nil, fmt.Errorf("%d manifest weights belong to no layer, first %q", len(unused), unused[0])
 	}
-	m.output = len(m.nodes) - 1
+	m.output = m.byName[outName]
 	m.compute = m.staticStats()
 	return m, nil
 }

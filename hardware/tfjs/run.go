@@ -167,7 +167,7 @@ func (m *Model) run(in []float32, obs func(LayerStat), capture map[int]bool) ([]
 		}
 		for _, j := range n.inputs {
 			uses[j]--
-			if uses[j] == 0 {
+			if uses[j] == 0 && j != m.output {
 				vals[j] = nil
 			}
 		}
