@@ -34,7 +34,7 @@ func writeModel(t *testing.T, h, w, c int, layers []tl) string {
 	dir := t.TempDir()
 	var ls []map[string]any
 	ls = append(ls, map[string]any{"name": "input", "class_name": "InputLayer",
-		"config": map[string]any{"batch_input_shape": []any{nil, h, w, c}, "dtype": "float32", "name": "input"},
+		"config":        map[string]any{"batch_input_shape": []any{nil, h, w, c}, "dtype": "float32", "name": "input"},
 		"inbound_nodes": []any{}})
 	var specs []map[string]any
 	var shard []byte
