@@ -310,6 +310,12 @@ func TestZeroPaddingStat(t *testing.T) {
 	if st[0].H != 3 || st[0].W != 3 || st[0].Zeros != 6 || st[0].Total != 9 {
 		t.Errorf("stat %+v: want a 3x3 input with 6 zeros", st[0])
 	}
+	if st[0].ExplicitPad != [4]int{0, 1, 0, 1} {
+		t.Errorf("explicit padding %v, want top 0, bottom 1, left 0, right 1", st[0].ExplicitPad)
+	}
+	if _, st := runModel(t, 2, 2, 1, []float32{1, 2, 0, 4}, layers[1:]); st[0].ExplicitPad != [4]int{} {
+		t.Errorf("no padding layer, explicit padding %v", st[0].ExplicitPad)
+	}
 }
 
 func TestLoadErrors(t *testing.T) {

@@ -30,6 +30,12 @@ type LayerStat struct {
 	StrideH, StrideW int
 	Groups           int
 	PadTop, PadLeft  int
+	// ExplicitPad is the top, bottom, left and right padding of a
+	// ZeroPadding2D layer feeding this one (zero otherwise): H and W
+	// include it and Zeros counts its zeros, so the activation before
+	// padding is (H − top − bottom) × (W − left − right) × C with
+	// Zeros − (its padding's element count) zeros.
+	ExplicitPad [4]int
 	OutH, OutW       int
 	Zeros, Total     int64
 }
@@ -69,7 +75,7 @@ func (m *Model) ComputeLayers() []LayerStat { return append([]LayerStat(nil), m.
 func (m *Model) staticStats() []LayerStat {
 	var out []LayerStat
 	for _, n := range m.nodes {
-		if st, ok := n.stat(); ok {
+		if st, ok := m.stat(n); ok {
 			st.Index = len(out)
 			out = append(out, st)
 		}
@@ -77,7 +83,7 @@ func (m *Model) staticStats() []LayerStat {
 	return out
 }
 
-func (n *node) stat() (LayerStat, bool) {
+func (m *Model) stat(n *node) (LayerStat, bool) {
 	st := LayerStat{Name: n.name, Class: n.class, Groups: 1}
 	switch n.class {
 	case "Conv2D", "DepthwiseConv2D":
@@ -95,6 +101,9 @@ func (n *node) stat() (LayerStat, bool) {
 	st.OutH, st.OutW = n.out.H, n.out.W
 	if n.class == "DepthwiseConv2D" {
 		st.Groups = in.C
+	}
+	if p := m.nodes[n.inputs[0]]; p.class == "ZeroPadding2D" {
+		st.ExplicitPad = p.zpad
 	}
 	return st, true
 }
@@ -142,14 +151,14 @@ func (m *Model) run(in []float32, obs func(LayerStat), capture map[int]bool) ([]
 			x = append(x, vals[j])
 		}
 		if obs != nil {
-			if st, ok := n.stat(); ok {
+			if st, ok := m.stat(n); ok {
 				st.Index = ci
 				st.Total = int64(len(x[0].d))
 				st.Zeros = countZeros(x[0].d)
 				obs(st)
 			}
 		}
-		if _, ok := n.stat(); ok {
+		if _, ok := m.stat(n); ok {
 			ci++
 		}
 		var out *tensor
