@@ -35,9 +35,9 @@ type LayerStat struct {
 	// include it and Zeros counts its zeros, so the activation before
 	// padding is (H − top − bottom) × (W − left − right) × C with
 	// Zeros − (its padding's element count) zeros.
-	ExplicitPad [4]int
-	OutH, OutW       int
-	Zeros, Total     int64
+	ExplicitPad  [4]int
+	OutH, OutW   int
+	Zeros, Total int64
 }
 
 // InputShape is the model's input size (height, width, channels).
