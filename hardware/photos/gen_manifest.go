@@ -40,6 +40,12 @@ var licences = map[string]string{
 	"scribus-template":            "GPL-2+",
 }
 
+// helpers are installed alongside, pinned, though they ship no photo:
+// gimp-help-en depends on the virtual package www-browser, and without a
+// browser on the machine apt would pick whichever provider it likes (possibly
+// Firefox); w3m satisfies it for about 1 MB.
+var helpers = []string{"w3m"}
+
 func main() {
 	f, err := os.Open("selection.tsv")
 	if err != nil {
@@ -133,6 +139,10 @@ func main() {
 	}
 	w.Flush()
 	check(w.Error(), out.Close())
+	apt.WriteString("# Helper, no photos: satisfies gimp-help-en's Depends: www-browser cheaply.\n")
+	for _, p := range helpers {
+		fmt.Fprintf(&apt, "%s=%s\n", p, field(run("apt-cache", "show", "--no-all-versions", p), "Version"))
+	}
 	check(os.WriteFile("apt-packages.txt", []byte(apt.String()), 0o644))
 	fmt.Printf("%d photos from %d packages\n", len(rows), len(pkgs))
 }

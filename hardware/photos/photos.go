@@ -41,7 +41,14 @@ const InstallCommand = "apt-get install -y --no-install-recommends" +
 	" mate-backgrounds=1.26.0-1" +
 	" opencv-doc=4.6.0+dfsg-12" +
 	" plasma-workspace-wallpapers=4:5.27.5-2" +
-	" scribus-template=1.2.4.1-6"
+	" scribus-template=1.2.4.1-6" +
+	" w3m=0.5.3+git20230121-2"
+
+// HelperPackages are installed with the photo packages though they ship no
+// photo: gimp-help-en depends on the virtual package www-browser, and on a
+// machine without a browser apt would pick any provider (possibly Firefox);
+// w3m satisfies it for about 1 MB.
+var HelperPackages = []string{"w3m=0.5.3+git20230121-2"}
 
 // Photo is one photograph of the manifest: a file that a Debian package
 // installs.
@@ -155,7 +162,8 @@ func Packages() ([]Package, error) {
 	return out, nil
 }
 
-// AptPackages returns apt-packages.txt's "package=version" lines.
+// AptPackages returns apt-packages.txt's "package=version" lines: the photo
+// packages of packages.csv, then HelperPackages.
 func AptPackages() []string {
 	var out []string
 	for _, l := range strings.Split(aptPackagesTxt, "\n") {

@@ -66,6 +66,7 @@ func TestManifest(t *testing.T) {
 		}
 		apt = append(apt, pk.Name+"="+pk.Version)
 	}
+	apt = append(apt, HelperPackages...)
 	if got, want := strings.Join(AptPackages(), " "), strings.Join(apt, " "); got != want {
 		t.Errorf("apt-packages.txt lists %q, packages.csv %q", got, want)
 	}
