@@ -52,6 +52,14 @@ const (
 	LowLightReadNoiseDN = 8.0
 )
 
+// LowLightDescription says in one line how a photo becomes its low-light
+// version, for data-set metadata. A test keeps its numbers equal to the
+// constants above.
+const LowLightDescription = "photos.LowLight, a synthetic stand-in for ExDark/DarkFace applied at full resolution before the resize: " +
+	"sRGB decoded to linear light, scaled by 2^EV with EV uniform in [-4, -3] per photo (PCG seeded from the SHA-256 of the photo id), " +
+	"Poisson shot noise at 1000 electrons full scale, 12-bit raw with Gaussian read noise sigma 8 DN, " +
+	"encoded back to sRGB and quantised to 8 bits"
+
 const (
 	lowLightMaxDN = 1<<LowLightADCBits - 1
 	// lowLightGain is DN per electron.

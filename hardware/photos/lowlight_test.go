@@ -1,10 +1,26 @@
 package photos
 
 import (
+	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 )
+
+func TestLowLightDescription(t *testing.T) {
+	for _, want := range []string{
+		fmt.Sprintf("[%v, %v]", LowLightEVMin, LowLightEVMax),
+		fmt.Sprintf("%v electrons", LowLightFullScaleElectrons),
+		fmt.Sprintf("%d-bit raw", LowLightADCBits),
+		fmt.Sprintf("sigma %v DN", LowLightReadNoiseDN),
+		"ExDark/DarkFace",
+	} {
+		if !strings.Contains(LowLightDescription, want) {
+			t.Errorf("LowLightDescription %q does not say %q", LowLightDescription, want)
+		}
+	}
+}
 
 func TestSRGBTransfer(t *testing.T) {
 	for _, c := range []struct{ srgb, lin float64 }{
