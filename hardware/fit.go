@@ -22,8 +22,8 @@ import (
 //     of the knots (flat beyond the first and last);
 //   - the correlation of two layers of one photograph as a function of the
 //     distance in relative depth Δ: ρ + (1 − ρ)·exp(−Δ/λ), fitted by least
-//     squares over every pair of layers ≥ 1 (λ on a grid, ρ in closed form
-//     for each λ); a family of n layers gets decay φ = exp(−1/((n−1)·λ)),
+//     squares over every pair of layers ≥ 1 that read different tensors
+//     (λ on a grid, ρ in closed form for each λ); a family of n layers gets decay φ = exp(−1/((n−1)·λ)),
 //     the same fading per unit of relative depth;
 //   - the low-light domain's spread as one scale on the photo spreads (the
 //     ratio of their sums over layers ≥ 1).
@@ -104,6 +104,9 @@ func FitSparsity(m *sparsitydata.Model) (*SparsityFit, error) {
 	var dist, r []float64
 	for j := 1; j < L; j++ {
 		for k := j + 1; k < L; k++ {
+			if sameInput(m, j, k) {
+				continue
+			}
 			if c := m.Correlation(j, k, sparsitydata.DomainPhoto); !math.IsNaN(c) {
 				dist = append(dist, depth(k)-depth(j))
 				r = append(r, c)
@@ -116,6 +119,22 @@ func FitSparsity(m *sparsitydata.Model) (*SparsityFit, error) {
 	f.Pairs = len(r)
 	f.Rho, f.Length, f.CorrResidual = fitCorrelation(dist, r)
 	return f, nil
+}
+
+// sameInput reports whether layers j and k read the same tensor (an
+// Inception block's branches do): equal shapes and equal counts for every
+// input. Such a pair is one measurement, not two correlated ones.
+func sameInput(m *sparsitydata.Model, j, k int) bool {
+	a, b := m.Layers[j], m.Layers[k]
+	if a.H != b.H || a.W != b.W || a.C != b.C {
+		return false
+	}
+	for _, in := range m.Inputs {
+		if in.Zeros[j] != in.Zeros[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // fitCorrelation fits r ≈ ρ + (1 − ρ)·exp(−d/λ): λ on a geometric grid
@@ -195,4 +214,42 @@ func (f *SparsityFit) Params(n int, lowLightShare float64) (SparsityParams, erro
 		return SparsityParams{}, fmt.Errorf("fitted sparsity: %w", err)
 	}
 	return p, nil
+}
+
+// FitSource is the measured network the unmeasured CNN families are fitted
+// to: InceptionV3 rectifies every layer's input, as ResNet-50, VGG-16,
+// MobileNet-V1 and SSD300's ResNet-18 do, where MobileNetV2's linear
+// bottlenecks feed unrectified activations to 16 of its 55 layers.
+const FitSource = "inceptionv3"
+
+// LowLightShare is the fraction of low-light inputs the artifact profiled a
+// family with (SPEC §8.2): two thirds for the detector (VOC plus the two
+// dark sets), half for the classifiers.
+func LowLightShare(family string) float64 {
+	if family == "ssd300" {
+		return 2.0 / 3
+	}
+	return 0.5
+}
+
+// FittedSparsity is the generator fitted to the built-in measurements of
+// FitSource for a CNN family of the zoo, with the family's low-light share.
+func FittedSparsity(fam *Family) (SparsityParams, *SparsityFit, error) {
+	if fam.IsAttention() {
+		return SparsityParams{}, nil, fmt.Errorf("family %s: the measured networks are CNNs; attention families are not fitted to them", fam.Name)
+	}
+	set, err := sparsitydata.Builtin()
+	if err != nil {
+		return SparsityParams{}, nil, err
+	}
+	m, err := set.Model(FitSource)
+	if err != nil {
+		return SparsityParams{}, nil, err
+	}
+	f, err := FitSparsity(m)
+	if err != nil {
+		return SparsityParams{}, nil, err
+	}
+	p, err := f.Params(len(fam.Layers), LowLightShare(fam.Name))
+	return p, f, err
 }

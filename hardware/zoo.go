@@ -91,11 +91,29 @@ var builtin = sync.OnceValues(func() (*Zoo, error) {
 	}
 	// Name built-in files by their path in the repository, so an error
 	// points at the file to edit.
-	return loadZoo(sub, "hardware/zoo/")
+	z, err := loadZoo(sub, "hardware/zoo/")
+	if err != nil {
+		return nil, err
+	}
+	set, err := sparsitydata.Builtin()
+	if err != nil {
+		return nil, err
+	}
+	fams := z.fams
+	for _, m := range set.Models {
+		f, err := MeasuredFamily(m)
+		if err != nil {
+			return nil, err
+		}
+		fams = append(fams, f)
+	}
+	return NewZoo(fams...)
 })
 
-// BuiltinZoo is the zoo shipped with the suite (zoo/*.toml): resnet50,
-// vgg16, mobilenet, ssd300, bert, bart and gpt2.
+// BuiltinZoo is the zoo shipped with the suite: the families of
+// zoo/*.toml (resnet50, vgg16, mobilenet, ssd300, bert, bart, gpt2) and
+// the measured networks of hardware/sparsitydata (inceptionv3,
+// mobilenetv2), whose samples are their measured inputs.
 func BuiltinZoo() (*Zoo, error) { return builtin() }
 
 // LoadZoo reads every *.toml file at the root of fsys as one family.

@@ -25,8 +25,11 @@ func TestZooShapes(t *testing.T) {
 		{"bert", 0, 0, 12, 0, 0},
 		{"bart", 0, 0, 12, 0, 0},
 		{"gpt2", 0, 0, 12, 0, 0},
+		// Measured (nsfwjs's fine-tuned heads end in three Dense layers).
+		{"inceptionv3", 94, 3, 0, 5.7, 0.02},  // Keras InceptionV3: 5.7 GMAC
+		{"mobilenetv2", 52, 3, 0, 0.30, 0.02}, // MobileNetV2 1.0: 300 M mult-adds
 	}
-	if got := zoo.Names(); strings.Join(got, ",") != "bart,bert,gpt2,mobilenet,resnet50,ssd300,vgg16" {
+	if got := zoo.Names(); strings.Join(got, ",") != "bart,bert,gpt2,inceptionv3,mobilenet,mobilenetv2,resnet50,ssd300,vgg16" {
 		t.Errorf("zoo families = %v", got)
 	}
 	for _, tc := range tests {
@@ -50,8 +53,12 @@ func TestZooShapes(t *testing.T) {
 				}
 			}
 		}
+		src := "hardware/zoo/" + tc.family + ".toml:"
+		if f.Measured != nil {
+			src = "hardware/sparsitydata/data/" + tc.family + ".toml layers["
+		}
 		for i, l := range f.Layers {
-			if !strings.HasPrefix(l.Source, "hardware/zoo/"+tc.family+".toml:") {
+			if !strings.HasPrefix(l.Source, src) {
 				t.Errorf("%s layer %d: source %q", f.Name, i, l.Source)
 			}
 		}

@@ -24,6 +24,8 @@ Commands:
   models       list the model zoo
   import-csv   convert the paper artifact's latency CSV files to a catalogue
   sparsity     what was measured for a network: sparsity by layer, isolated latency by input
+  measure      re-create the measured data set: real networks on real photographs
+  fit          the sparsity generator fitted to the measured data set, for a CNN family
 
 Run 'sparsebench hw COMMAND --help' for a command's flags and an example.
 
@@ -37,7 +39,7 @@ Example:
 func runHW(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, hwUsage)
-		return fmt.Errorf("hw: missing command; want latency, models, import-csv or sparsity")
+		return fmt.Errorf("hw: missing command; want latency, models, import-csv, sparsity, measure or fit")
 	}
 	switch args[0] {
 	case "latency":
@@ -48,11 +50,15 @@ func runHW(args []string, stdout, stderr io.Writer) error {
 		return runHWImportCSV(args[1:], stdout, stderr)
 	case "sparsity":
 		return runHWSparsity(args[1:], stdout, stderr)
+	case "measure":
+		return runHWMeasure(args[1:], stdout, stderr)
+	case "fit":
+		return runHWFit(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stderr, hwUsage)
 		return flag.ErrHelp
 	}
-	return fmt.Errorf("hw: unknown command %q; want latency, models, import-csv or sparsity", args[0])
+	return fmt.Errorf("hw: unknown command %q; want latency, models, import-csv, sparsity, measure or fit", args[0])
 }
 
 // hwParse parses flags that may come before or after positional arguments

@@ -3,18 +3,139 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/google/renameio/v2"
 	"github.com/montanaflynn/stats"
 
 	"github.com/sparsebench/sparsebench/hardware"
+	"github.com/sparsebench/sparsebench/hardware/measure"
+	"github.com/sparsebench/sparsebench/hardware/photos"
 	"github.com/sparsebench/sparsebench/hardware/sparsitydata"
 	"github.com/sparsebench/sparsebench/harness"
 )
+
+const hwMeasureExample = `sparsebench hw measure -o hardware/sparsitydata/data`
+
+// runHWMeasure re-creates the measured data set: every measured network on
+// every photo of the manifest, as shipped and in low light.
+func runHWMeasure(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("hw measure", "sparsebench hw measure -o DIR [--network NAME[,NAME…]] [--photos N] [-j N]", hwMeasureExample, stderr)
+	out := fs.String("o", "", "write the data set into `DIR` (NAME.toml and NAME.csv per network); required")
+	nets := fs.String("network", "", "measure only these networks (`NAME[,NAME…]`; default: "+strings.Join(measureNames(), ", ")+")")
+	nPhotos := fs.Int("photos", 0, "measure only the first `N` photos of the manifest (0: all)")
+	workers := fs.Int("j", 0, "measure up to `N` photos at once (0: one per CPU); the counts do not depend on it")
+	pos, err := hwParse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("hw measure: unexpected argument %q", pos[0])
+	}
+	if *out == "" {
+		return fmt.Errorf("hw measure: -o: required")
+	}
+	if *nPhotos < 0 {
+		return fmt.Errorf("hw measure: --photos: must be ≥ 0, got %d", *nPhotos)
+	}
+	opts := measure.Options{Workers: *workers}
+	if *nets != "" {
+		opts.Networks = strings.Split(*nets, ",")
+	}
+	if opts.Photos, err = photos.Builtin(); err != nil {
+		return err
+	}
+	if *nPhotos > 0 && *nPhotos < len(opts.Photos) {
+		opts.Photos = opts.Photos[:*nPhotos]
+	}
+	if _, missing := photos.Available(opts.Photos); len(missing) > 0 {
+		return fmt.Errorf("hw measure: %d photos are not installed (first %s); install them with: %s", len(missing), missing[0].Path, photos.InstallCommand)
+	}
+	start := time.Now()
+	opts.Progress = func(done, total int) { fmt.Fprintf(stderr, "\rmeasured %d/%d photos", done, total) }
+	set, err := measure.Measure(opts)
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return err
+	}
+	if err := set.WriteDir(*out); err != nil {
+		return err
+	}
+	for _, m := range set.Models {
+		fmt.Fprintf(stdout, "%s: %d inputs × %d layers → %s\n", m.Name, len(m.Inputs), len(m.Layers), filepath.Join(*out, m.Name+".{toml,csv}"))
+	}
+	fmt.Fprintf(stderr, "took %s\n", time.Since(start).Round(time.Second))
+	return nil
+}
+
+func measureNames() []string {
+	var n []string
+	for _, x := range measure.Networks {
+		n = append(n, x.Name)
+	}
+	return n
+}
+
+const hwFitExample = `sparsebench hw fit --family resnet50`
+
+// runHWFit prints the dynamic-sparsity generator fitted to the measured
+// data set for a CNN family, as the [sparsity.FAMILY] table of a scenario.
+func runHWFit(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("hw fit", "sparsebench hw fit --family FAMILY", hwFitExample, stderr)
+	family := fs.String("family", "", "zoo `FAMILY` to fit (a CNN; see 'sparsebench hw models'); required")
+	pos, err := hwParse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("hw fit: unexpected argument %q", pos[0])
+	}
+	if *family == "" {
+		return fmt.Errorf("hw fit: --family is required")
+	}
+	fam, err := hwFamily(*family, "")
+	if err != nil {
+		return err
+	}
+	p, f, err := hardware.FittedSparsity(fam)
+	if err != nil {
+		return err
+	}
+	round := func(xs []float64) []float64 {
+		out := make([]float64, len(xs))
+		for i, x := range xs {
+			out[i] = math.Round(x*1e4) / 1e4
+		}
+		return out
+	}
+	fmt.Fprintf(stdout, "# %s fitted to the measured %s (SPEC §1.10): %d knots, ρ = %.3f, λ = %.3f of the depth\n",
+		fam.Name, f.Source, len(f.Knots), f.Rho, f.Length)
+	fmt.Fprintf(stdout, "# (correlation residual %.3f over %d layer pairs; the profile is %.3f from each measured layer's mean on average).\n",
+		f.CorrResidual, f.Pairs, f.MeanResidual)
+	fmt.Fprintf(stdout, "# Low-light share %.4g as the artifact profiled %s (SPEC §8.2); values rounded to 4 decimals.\n", hardware.LowLightShare(fam.Name), fam.Name)
+	fmt.Fprintf(stdout, "[sparsity.%s]\nmean = %.4f\nlayer_mean = %s\nspread = %.4f\nlayer_spread = %s\nrho = %.4f\ndecay = %.4f\n",
+		fam.Name, p.Mean, tomlFloats(round(p.LayerMean)), p.Spread, tomlFloats(round(p.LayerSpread)), p.Rho, p.Decay)
+	for _, d := range p.Domains {
+		fmt.Fprintf(stdout, "[[sparsity.%s.domains]]\nname = %q\nshare = %.4f\nmean_shift = 0\nlayer_shift = %s\nspread_scale = %.4f\n",
+			fam.Name, d.Name, d.Share, tomlFloats(round(d.LayerShift)), d.SpreadScale)
+	}
+	return nil
+}
+
+// tomlFloats is a TOML array of floats on one line.
+func tomlFloats(xs []float64) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return "[" + strings.Join(s, ", ") + "]"
+}
 
 const hwSparsityExample = `sparsebench hw sparsity --model inceptionv3 --plot inceptionv3-depth.svg`
 

@@ -219,7 +219,7 @@ func (m *Model) WriteTOML(w io.Writer) error {
 		fmt.Fprintf(&b, "  { name = %s, sha256 = %s, bytes = %d },\n", q(f.Name), q(f.SHA256), f.Bytes)
 	}
 	ms := m.Measurement
-	fmt.Fprintf(&b, "]\n\n[measurement]\ntool = %s\nphotos_manifest_sha256 = %s\npreprocessing = %s\nlow_light = %s\nzero = %s\n",
+	fmt.Fprintf(&b, "]\n\n[measurement]\ntool = %s\nphotos_sha256 = %s\npreprocessing = %s\nlow_light = %s\nzero = %s\n",
 		q(ms.Tool), q(ms.Photos), q(ms.Preprocessing), q(ms.LowLight), q(ms.Zero))
 	_, err := w.Write(b.Bytes())
 	return err

@@ -52,8 +52,10 @@ func (m *Model) DepthPlot(format string) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		poly.Color = color.RGBA{R: col.R, G: col.G, B: col.B, A: 0x40}
+		// Non-premultiplied: a translucent band of the domain's colour.
+		poly.Color = color.NRGBA{R: col.R, G: col.G, B: col.B, A: 0x50}
 		poly.LineStyle.Width = 0
+		poly.LineStyle.Color = color.Transparent
 		line, err := plotter.NewLine(mean)
 		if err != nil {
 			return nil, err

@@ -74,8 +74,10 @@ type Measurement struct {
 	// Tool is the measuring program and its measurement version; a change
 	// to anything that moves a count bumps the version.
 	Tool string `toml:"tool"`
-	// Photos is the SHA-256 of the photo manifest the inputs come from.
-	Photos string `toml:"photos_manifest_sha256"`
+	// Photos is the SHA-256 of the measured photos' list: one line
+	// "ID SHA256\n" per photo, in input order, with the SHA-256 of its
+	// file (hardware/photos/manifest.csv).
+	Photos string `toml:"photos_sha256"`
 	// Preprocessing says how a photo becomes the model's input tensor.
 	Preprocessing string `toml:"preprocessing"`
 	// LowLight says how a photo becomes its low-light version.
