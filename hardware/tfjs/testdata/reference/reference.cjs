@@ -14,9 +14,11 @@ const fs = require("fs");
 const crypto = require("crypto");
 const { createRequire } = require("module");
 
-const [prefix, modelName, outPath] = process.argv.slice(2);
+// ONLY, when given, names the one input to run (the Go test's re-run uses
+// one input to keep `go test ./...` quick; the committed fixtures have all).
+const [prefix, modelName, outPath, only] = process.argv.slice(2);
 if (!prefix || !modelName || !outPath) {
-  console.error("usage: node reference.cjs NPM_PREFIX MODEL OUT.json");
+  console.error("usage: node reference.cjs NPM_PREFIX MODEL OUT.json [INPUT]");
   process.exit(2);
 }
 const req = createRequire(path.join(path.resolve(prefix), "node_modules", "noop.js"));
@@ -113,7 +115,7 @@ async function main() {
     inputShape: [h, w, ch],
     inputs: {},
   };
-  for (const inName of Object.keys(INPUTS)) {
+  for (const inName of Object.keys(INPUTS).filter((n) => !only || n === only)) {
     const x = tf.tensor4d(makeInput(INPUTS[inName], h, w, ch), [1, h, w, ch]);
     const outs = probe.predict(x);
     const byName = {};
