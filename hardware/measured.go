@@ -1,7 +1,10 @@
 package hardware
 
 import (
+	"encoding/csv"
 	"fmt"
+	"io"
+	"strconv"
 
 	"github.com/sparsebench/sparsebench/hardware/sparsitydata"
 	"github.com/sparsebench/sparsebench/plugins/accelerator"
@@ -57,11 +60,10 @@ func measuredSamples(fam *Family, samples int) (func(*Draw), error) {
 	}, nil
 }
 
-// IsolatedLatencies are the isolated latencies of every measured input of
-// m on acc with dense weights: the sum over layers of the layer's latency
-// at density 1 − sparsity (clipped as for catalogue samples), in input
-// order.
-func IsolatedLatencies(m *sparsitydata.Model, acc accelerator.Accelerator) ([]float64, error) {
+// layerLatencies prices every (input, layer) of m on acc with dense
+// weights, input-major, at density 1 − sparsity clipped as for catalogue
+// samples.
+func layerLatencies(m *sparsitydata.Model, acc accelerator.Accelerator) ([]float64, error) {
 	fam, err := MeasuredFamily(m)
 	if err != nil {
 		return nil, err
@@ -80,6 +82,19 @@ func IsolatedLatencies(m *sparsitydata.Model, acc accelerator.Accelerator) ([]fl
 	if err := acc.Latencies(items, lat); err != nil {
 		return nil, fmt.Errorf("family %s: %w", m.Name, err)
 	}
+	return lat, nil
+}
+
+// IsolatedLatencies are the isolated latencies of every measured input of
+// m on acc with dense weights: the sum over layers of the layer's latency
+// at density 1 − sparsity (clipped as for catalogue samples), in input
+// order.
+func IsolatedLatencies(m *sparsitydata.Model, acc accelerator.Accelerator) ([]float64, error) {
+	lat, err := layerLatencies(m, acc)
+	if err != nil {
+		return nil, err
+	}
+	n := len(m.Layers)
 	out := make([]float64, len(m.Inputs))
 	for k := range out {
 		for _, l := range lat[k*n : (k+1)*n] {
@@ -87,4 +102,27 @@ func IsolatedLatencies(m *sparsitydata.Model, acc accelerator.Accelerator) ([]fl
 		}
 	}
 	return out, nil
+}
+
+// WriteArtifactCSV writes m's measured inputs as one of the paper
+// artifact's CNN latency files (sim_lat, overall-sparsity, batch-indx,
+// layer-indx): batch k is input k, sim_lat the layer's latency on acc with
+// dense weights. Saved as NAME_dense.csv, ImportCSVDir reads it back as
+// variant NAME/dense with exactly the measured family's samples.
+func WriteArtifactCSV(w io.Writer, m *sparsitydata.Model, acc accelerator.Accelerator) error {
+	lat, err := layerLatencies(m, acc)
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"sim_lat", "overall-sparsity", "batch-indx", "layer-indx"})
+	n := len(m.Layers)
+	for k := range m.Inputs {
+		for i := range n {
+			sp := min(m.Sparsity(k, i), MaxSparsity)
+			cw.Write([]string{strconv.FormatFloat(lat[k*n+i], 'g', -1, 64), strconv.FormatFloat(sp, 'g', -1, 64), strconv.Itoa(k), strconv.Itoa(i)})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }

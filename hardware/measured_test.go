@@ -1,8 +1,12 @@
 package hardware
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
@@ -96,5 +100,37 @@ func TestIsolatedLatencies(t *testing.T) {
 		if _, err := IsolatedLatencies(m, sanger); err == nil {
 			t.Error("a CNN priced on the attention model")
 		}
+	}
+}
+
+// The artifact-format export reads back through ImportCSVDir as the
+// measured family's catalogue, bit for bit.
+func TestWriteArtifactCSV(t *testing.T) {
+	m := syntheticMeasurement(t, 12, 3)
+	acc, _ := Lookup("eyeriss-v2")
+	dir := t.TempDir()
+	f, err := os.Create(filepath.Join(dir, "synthetic_dense.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteArtifactCSV(f, m, acc); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	got, err := ImportCSVDir(dir, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fam, _ := MeasuredFamily(m)
+	zoo, _ := NewZoo(fam)
+	want, err := BuildCatalogue([]Variant{{Family: "synthetic"}}, len(m.Inputs), 1, BuildOptions{Zoo: zoo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Models[0].Name != "synthetic/dense" {
+		t.Errorf("variant %s", got.Models[0].Name)
+	}
+	if diff := cmp.Diff(want.Models[0].Samples, got.Models[0].Samples); diff != "" {
+		t.Errorf("samples (-built +imported):\n%s", diff)
 	}
 }

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -149,6 +151,7 @@ func runHWSparsity(args []string, stdout, stderr io.Writer) error {
 	accName := fs.String("accelerator", "eyeriss-v2", "accelerator model `NAME` for the isolated latencies")
 	plotFile := fs.String("plot", "", "also draw sparsity by depth into `FILE` (.svg, .png or .pdf)")
 	dataDir := fs.String("data", "", "read the data set from `DIR` instead of the built-in one (hardware/sparsitydata/data)")
+	exportDir := fs.String("export-csv", "", "also write the inputs as the artifact's latency file `DIR`/NAME_dense.csv (read by 'hw import-csv' and 'run --lut-csv')")
 	pos, err := hwParse(fs, args)
 	if err != nil {
 		return err
@@ -215,6 +218,20 @@ func runHWSparsity(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if *exportDir != "" {
+		var buf bytes.Buffer
+		if err := hardware.WriteArtifactCSV(&buf, m, acc); err != nil {
+			return err
+		}
+		if err := os.MkdirAll(*exportDir, 0o755); err != nil {
+			return err
+		}
+		p := filepath.Join(*exportDir, m.Name+"_dense.csv")
+		if err := renameio.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "wrote %s\n", p)
 	}
 	if *plotFile != "" {
 		format := strings.TrimPrefix(filepath.Ext(*plotFile), ".")

@@ -38,7 +38,8 @@ func smallDataSet(t *testing.T) string {
 func TestHWSparsity(t *testing.T) {
 	data := smallDataSet(t)
 	plot := filepath.Join(t.TempDir(), "depth.svg")
-	out, errOut, err := hwRun(t, "sparsity", "--data", data, "--model", "smallnet", "--plot", plot)
+	export := t.TempDir()
+	out, errOut, err := hwRun(t, "sparsity", "--data", data, "--model", "smallnet", "--plot", plot, "--export-csv", export)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errOut)
 	}
@@ -49,6 +50,10 @@ func TestHWSparsity(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+	// The export reads back through hw import-csv.
+	if _, _, err := hwRun(t, "import-csv", export, "-o", filepath.Join(t.TempDir(), "cat.json")); err != nil {
+		t.Errorf("import of the export: %v", err)
 	}
 	if b, err := os.ReadFile(plot); err != nil || !strings.Contains(string(b), "<svg") {
 		t.Errorf("plot not written: %v", err)
