@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/BurntSushi/toml"
+
+	"github.com/sparsebench/sparsebench/hardware"
 	"github.com/sparsebench/sparsebench/hardware/sparsitydata"
 )
 
@@ -70,6 +73,33 @@ func TestHWSparsity(t *testing.T) {
 	} {
 		if _, _, err := hwRun(t, tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %v, want %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+// hw fit prints a [sparsity.FAMILY] table that a scenario can take: it
+// decodes into the family's generator parameters and they validate.
+func TestHWFit(t *testing.T) {
+	out, _, err := hwRun(t, "fit", "--family", "resnet50")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Sparsity map[string]hardware.SparsityParams `toml:"sparsity"`
+	}
+	if _, err := toml.Decode(out, &doc); err != nil {
+		t.Fatalf("not TOML: %v\n%s", err, out)
+	}
+	p, ok := doc.Sparsity["resnet50"]
+	if !ok || len(p.LayerMean) != 54 || len(p.Domains) != 1 || p.Domains[0].Share != 0.5 || p.Decay <= 0 {
+		t.Fatalf("fitted parameters %+v", p)
+	}
+	if _, err := hardware.NewGenerator(p, 54, false, 1, "x"); err != nil {
+		t.Errorf("the printed parameters do not validate: %v", err)
+	}
+	for _, tc := range [][]string{{"fit"}, {"fit", "--family", "bert"}, {"fit", "--family", "nope"}} {
+		if _, _, err := hwRun(t, tc...); err == nil {
+			t.Errorf("%v: no error", tc)
 		}
 	}
 }

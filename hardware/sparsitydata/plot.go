@@ -44,8 +44,8 @@ func (m *Model) DepthPlot(format string) ([]byte, error) {
 			}
 			x := float64(i)
 			mean[i] = plotter.XY{X: x, Y: s / float64(len(c))}
-			lo[i] = plotter.XY{X: x, Y: quantile(c, 0.1)}
-			hi[i] = plotter.XY{X: x, Y: quantile(c, 0.9)}
+			lo[i] = plotter.XY{X: x, Y: Quantile(c, 0.1)}
+			hi[i] = plotter.XY{X: x, Y: Quantile(c, 0.9)}
 		}
 		band := append(slices.Clone(lo), reversed(hi)...)
 		poly, err := plotter.NewPolygon(band)
@@ -77,8 +77,9 @@ func (m *Model) DepthPlot(format string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// quantile is the type-7 quantile of sorted xs (SPEC §3's interpolation).
-func quantile(sorted []float64, q float64) float64 {
+// Quantile is the type-7 quantile q ∈ [0, 1] of sorted xs (SPEC §3.1's
+// interpolation).
+func Quantile(sorted []float64, q float64) float64 {
 	if len(sorted) == 1 {
 		return sorted[0]
 	}

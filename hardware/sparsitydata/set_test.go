@@ -201,11 +201,11 @@ func TestTOMLString(t *testing.T) {
 func TestQuantile(t *testing.T) {
 	xs := []float64{1, 2, 3, 4, 5}
 	for _, tc := range []struct{ q, want float64 }{{0, 1}, {0.1, 1.4}, {0.5, 3}, {0.9, 4.6}, {1, 5}} {
-		if got := quantile(xs, tc.q); math.Abs(got-tc.want) > 1e-12 {
-			t.Errorf("quantile(%v) = %v, want %v", tc.q, got, tc.want)
+		if got := Quantile(xs, tc.q); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("Quantile(%v) = %v, want %v", tc.q, got, tc.want)
 		}
 	}
-	if quantile([]float64{7}, 0.9) != 7 {
+	if Quantile([]float64{7}, 0.9) != 7 {
 		t.Error("one value")
 	}
 }
