@@ -419,6 +419,7 @@ func (v *validator) check() {
 		explicitShares = explicitShares || vr.Share != 0
 	}
 	seen := map[string]int{}
+	measuredSeen := map[string]bool{}
 	for i, vr := range s.Variants {
 		p := fmt.Sprintf("variants[%d]", i)
 		fam, ferr := zoo.Family(vr.Family)
@@ -458,7 +459,20 @@ func (v *validator) check() {
 				seen[name] = i
 			}
 		}
-		if _, ok := s.Sparsity[vr.Family]; !ok && ferr == nil {
+		if ferr == nil && fam.Measured != nil {
+			// A measured family's samples are its measured inputs (SPEC
+			// §1.10); its problems are reported once, at its first variant.
+			if measuredSeen[vr.Family] {
+				continue
+			}
+			measuredSeen[vr.Family] = true
+			if _, ok := s.Sparsity[vr.Family]; ok {
+				v.addKey("sparsity."+vr.Family, "family %s is measured: its samples are its measured inputs, so it takes no generator parameters", vr.Family)
+			}
+			if n := len(fam.Measured.Inputs); s.Dataset.Samples > n {
+				v.addKey("dataset.samples", "%d; family %s has %d measured inputs, so at most %d samples per variant", s.Dataset.Samples, vr.Family, n, n)
+			}
+		} else if _, ok := s.Sparsity[vr.Family]; !ok && ferr == nil {
 			v.addKey(p+".family", "no [sparsity.%s] table: every family needs its generator parameters", vr.Family)
 		}
 	}
