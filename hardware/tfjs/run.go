@@ -5,7 +5,8 @@ import (
 	"math"
 	"runtime"
 	"sync"
-	"sync/atomic"
+
+	"github.com/sparsebench/sparsebench/harness/parallel"
 )
 
 // LayerStat describes one compute layer (Conv2D, DepthwiseConv2D or
@@ -194,37 +195,6 @@ func countZeros(d []float32) int64 {
 	return z
 }
 
-// parallelFor runs f(i) for i in [0, n) on up to workers goroutines. Each
-// index is handled by exactly one call, so results written per index do
-// not depend on the worker count.
-func parallelFor(n, workers int, f func(i int)) {
-	if workers > n {
-		workers = n
-	}
-	if workers <= 1 {
-		for i := 0; i < n; i++ {
-			f(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				f(i)
-			}
-		}()
-	}
-	wg.Wait()
-}
-
 func (n *node) exec(x []*tensor, workers int) *tensor {
 	switch n.class {
 	case "Conv2D":
@@ -400,7 +370,7 @@ func conv2d(n *node, x *tensor, workers int) *tensor {
 	ntiles := (P + tileRows - 1) / tileRows
 	out := &tensor{s: n.out, d: make([]float32, P*n.m)}
 	var pool sync.Pool
-	parallelFor(ntiles, workers, func(t int) {
+	parallel.ForEach(ntiles, workers, func(t int) {
 		bufs, _ := pool.Get().(*convBufs)
 		if bufs == nil {
 			bufs = &convBufs{}
@@ -468,7 +438,7 @@ func depthwise(n *node, x *tensor, workers int) *tensor {
 	oh, ow := n.out.H, n.out.W
 	mult := n.depthMul
 	out := &tensor{s: n.out, d: make([]float32, oh*ow*n.m)}
-	parallelFor(oh, workers, func(y int) {
+	parallel.ForEach(oh, workers, func(y int) {
 		for xw := 0; xw < ow; xw++ {
 			acc := out.d[(y*ow+xw)*n.m : (y*ow+xw+1)*n.m]
 			for r := 0; r < n.r; r++ {
@@ -545,7 +515,7 @@ func pool(n *node, x *tensor, workers int) *tensor {
 	oh, ow := n.out.H, n.out.W
 	c := in.C
 	out := &tensor{s: n.out, d: make([]float32, oh*ow*c)}
-	parallelFor(oh, workers, func(y int) {
+	parallel.ForEach(oh, workers, func(y int) {
 		r0 := y*n.strideH - n.padTop
 		rMin, rMax := max(0, r0), min(in.H, r0+n.r)
 		for xw := 0; xw < ow; xw++ {
