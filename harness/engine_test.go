@@ -591,3 +591,57 @@ func TestRunTimeDecisions(t *testing.T) {
 		t.Errorf("timing changed the outcome (-untimed +timed):\n%s", diff)
 	}
 }
+
+// monitor=off (SPEC §5.4) is the policy run as if every measured sparsity
+// equalled the variant's average: on a catalogue whose samples measure
+// exactly avg_sp (same latencies, so the same schedule is possible), the
+// monitor-using policy must finish every request at the same instant as
+// its monitor=off form on the real catalogue. And on the real catalogue
+// the monitor must change something, or the test could not fail.
+func TestMonitorOffIsGammaOne(t *testing.T) {
+	changed := map[string]bool{}
+	for seed := uint64(1); seed <= 6; seed++ {
+		cat := syntheticCatalogue(seed)
+		flat := &catalogue.Catalogue{Models: make([]catalogue.Model, len(cat.Models))}
+		for i, m := range cat.Models {
+			fm := m
+			fm.Samples = make([]catalogue.Sample, len(m.Samples))
+			for k, s := range m.Samples {
+				fm.Samples[k] = catalogue.Sample{Latency: s.Latency, Sparsity: m.AvgSparsity}
+			}
+			flat.Models[i] = fm
+		}
+		reqs, err := workload.Generate(cat, workload.Workload{Requests: 80, Rate: 1.1 / cat.MeanIsolatedLatency(), SLOMult: 4, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"sjf-sparse", "prema-sparse", "sdrm3-sparse", "dysta"} {
+			on, err := harness.Run(cat, reqs, mustPolicy(t, name), harness.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			off, err := harness.Run(cat, reqs, mustPolicy(t, name+":monitor=off"), harness.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			onFlat, err := harness.Run(flat, reqs, mustPolicy(t, name), harness.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(onFlat.Finish, off.Finish); diff != "" {
+				t.Errorf("seed %d %s: monitor=off differs from the monitor on average sparsities (-flat +off):\n%s", seed, name, diff)
+			}
+			if off.Scheduler.Monitor {
+				t.Errorf("%s:monitor=off declares the monitor", name)
+			}
+			if !cmp.Equal(on.Finish, off.Finish) {
+				changed[name] = true
+			}
+		}
+	}
+	for _, name := range []string{"sjf-sparse", "prema-sparse", "sdrm3-sparse", "dysta"} {
+		if !changed[name] {
+			t.Errorf("%s: the monitor changed no schedule in 6 seeds; the test cannot tell on from off", name)
+		}
+	}
+}

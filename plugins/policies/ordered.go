@@ -29,26 +29,32 @@ func (*fcfs) Info() scheduler.Info {
 func (*fcfs) Pick(v *scheduler.View) (scheduler.TaskID, error) { return v.ID(0), nil }
 
 // sjf ranks by the remaining static estimate E (family table), or by γE on
-// the variant table for sjf-sparse. Both change only when the task runs.
+// the variant table for sjf-sparse (E alone with the monitor off). Both
+// change only when the task runs.
 type sjf struct {
-	sparse bool
-	heap   *minHeap
+	sparse, monitor bool
+	heap            *minHeap
 }
 
-func newSJF(sparse bool) *sjf { return &sjf{sparse: sparse, heap: newMinHeap()} }
+func newSJF(sparse, monitor bool) *sjf {
+	return &sjf{sparse: sparse, monitor: sparse && monitor, heap: newMinHeap()}
+}
 
 func (s *sjf) Info() scheduler.Info {
 	if s.sparse {
-		return scheduler.Info{Name: "sjf-sparse", Version: "1", Description: "min γE on variant estimates",
-			Estimate: scheduler.EstimateVariant, Monitor: true}
+		return scheduler.Info{Name: "sjf-sparse", Version: "1", Description: describe("min γE on variant estimates", s.monitor),
+			Estimate: scheduler.EstimateVariant, Monitor: s.monitor}
 	}
 	return scheduler.Info{Name: "sjf", Version: "1", Description: "min E on family estimates",
 		Estimate: scheduler.EstimateFamily}
 }
 
 func (s *sjf) key(v *scheduler.View, i int) float64 {
-	if s.sparse {
+	if s.monitor {
 		return v.Gamma(i) * v.Remaining(i, scheduler.EstimateVariant)
+	}
+	if s.sparse {
+		return v.Remaining(i, scheduler.EstimateVariant)
 	}
 	return v.Remaining(i, scheduler.EstimateFamily)
 }

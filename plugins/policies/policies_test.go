@@ -813,12 +813,16 @@ func TestParseSpec(t *testing.T) {
 		want Params
 	}{
 		{"dysta", def},
-		{"dysta:beta=0.02", Params{Beta: 0.02, Alpha: 1, Levels: []float64{1, 3, 9}}},
-		{"dysta-naive:beta=0", Params{Beta: 0, Alpha: 1, Levels: []float64{1, 3, 9}}},
-		{"sdrm3:alpha=2.5", Params{Beta: 0.01, Alpha: 2.5, Levels: []float64{1, 3, 9}}},
+		{"dysta:beta=0.02", Params{Beta: 0.02, Alpha: 1, Levels: []float64{1, 3, 9}, Monitor: true}},
+		{"dysta-naive:beta=0", Params{Beta: 0, Alpha: 1, Levels: []float64{1, 3, 9}, Monitor: true}},
+		{"sdrm3:alpha=2.5", Params{Beta: 0.01, Alpha: 2.5, Levels: []float64{1, 3, 9}, Monitor: true}},
 		{"prema:levels=1/3/9", def},
-		{"prema-sparse:levels=2/4/8/16", Params{Beta: 0.01, Alpha: 1, Levels: []float64{2, 4, 8, 16}}},
-		{"dysta-oracle:beta=1:beta=2", Params{Beta: 2, Alpha: 1, Levels: []float64{1, 3, 9}}}, // last one wins
+		{"prema-sparse:levels=2/4/8/16", Params{Beta: 0.01, Alpha: 1, Levels: []float64{2, 4, 8, 16}, Monitor: true}},
+		{"dysta-oracle:beta=1:beta=2", Params{Beta: 2, Alpha: 1, Levels: []float64{1, 3, 9}, Monitor: true}}, // last one wins
+		{"dysta:monitor=off", Params{Beta: 0.01, Alpha: 1, Levels: []float64{1, 3, 9}, Monitor: false}},
+		{"sjf-sparse:monitor=off:monitor=on", def},
+		{"prema-sparse:monitor=off:levels=1/2", Params{Beta: 0.01, Alpha: 1, Levels: []float64{1, 2}, Monitor: false}},
+		{"sdrm3-sparse:alpha=2:monitor=off", Params{Beta: 0.01, Alpha: 2, Levels: []float64{1, 3, 9}, Monitor: false}},
 	}
 	for _, c := range cases {
 		s, err := ParseSpec(c.text)
@@ -855,7 +859,11 @@ func TestParseSpecErrors(t *testing.T) {
 		{"", `unknown scheduler "" (known: ` + known + `)`},
 		{"DYSTA", `unknown scheduler "DYSTA"`},
 		{"dysta:beta", `scheduler "dysta:beta": parameter "beta" is not key=value`},
-		{"dysta:alpha=1", `scheduler "dysta:alpha=1": dysta has no parameter "alpha" (it has: beta)`},
+		{"dysta:alpha=1", `scheduler "dysta:alpha=1": dysta has no parameter "alpha" (it has: beta, monitor)`},
+		{"dysta:monitor=no", `scheduler "dysta:monitor=no": monitor="no", want on or off`},
+		{"dysta-naive:monitor=off", `dysta-naive has no parameter "monitor" (it has: beta)`},
+		{"dysta-oracle:monitor=off", `dysta-oracle has no parameter "monitor" (it has: beta)`},
+		{"sjf:monitor=off", `sjf has no parameter "monitor"`},
 		{"sdrm3:beta=1", `scheduler "sdrm3:beta=1": sdrm3 has no parameter "beta" (it has: alpha)`},
 		{"prema:beta=1", `scheduler "prema:beta=1": prema has no parameter "beta" (it has: levels)`},
 		{"fcfs:beta=1", `scheduler "fcfs:beta=1": fcfs has no parameter "beta"`},
@@ -1212,4 +1220,110 @@ func (r *reference) pick(v *scheduler.View) (ID, string) {
 		fmt.Fprintf(&why, "  task %d: score %.17g candidate %v token %g\n", c.id, c.score, c.ok, r.token[c.id])
 	}
 	return cs[best].id, why.String()
+}
+
+// ---------------------------------------------------------------- monitor=off
+
+// The ablation of SPEC §5.4: each monitor-using policy with monitor=off is
+// the same policy with γ = 1, declared without the Monitor capability. The
+// states are those of the γ tests above, where γ changes the pick.
+
+func TestMonitorOffDeclaresNoMonitor(t *testing.T) {
+	for _, name := range []string{"sjf-sparse", "prema-sparse", "sdrm3-sparse", "dysta"} {
+		s, err := ParseSpec(name + ":monitor=off")
+		if err != nil {
+			t.Fatal(err)
+		}
+		info := s.New().Info()
+		if info.Monitor || info.Name != name || info.Estimate != scheduler.EstimateVariant {
+			t.Errorf("%s:monitor=off Info() = %+v, want name %s, variant estimates, no monitor", name, info, name)
+		}
+		if !strings.HasSuffix(info.Description, "monitor off (γ = 1)") {
+			t.Errorf("%s:monitor=off description %q does not say the monitor is off", name, info.Description)
+		}
+	}
+}
+
+func TestSJFSparseMonitorOff(t *testing.T) {
+	models := []scheduler.ModelTable{
+		mt("V", []float64{1, 1, 1}, []float64{0.1, 0.1, 0.1}, []float64{0.5, 0.75, 0.5}),
+		mt("W", []float64{0.6, 0.6, 0.6}, []float64{0.01, 0.01, 0.01}, []float64{0.5, 0.5, 0.5}),
+	}
+	f := newFix(t, "sjf-sparse:monitor=off", models,
+		task(models, 0, 0, 100, 1, []float64{1, 1, 1}, []float64{0.75, 0.5, 0.5}),
+		task(models, 1, 0.5, 100, 1, nil, nil),
+	)
+	f.admit(0)
+	f.want(0, 0, "only task")
+	f.run(0, 1) // the monitor would give γ0 = 0.5 (key 1, t0 wins)
+	f.admit(1)
+	f.want(1, 1, "keys without γ: t0 E = 2, t1 1.8")
+}
+
+func TestSDRM3SparseMonitorOff(t *testing.T) {
+	models := []scheduler.ModelTable{mt("V", []float64{1, 2, 2}, []float64{3, 3, 3}, []float64{0.5, 0.5, 0.5})}
+	f := newFix(t, "sdrm3-sparse:monitor=off", models,
+		task(models, 0, 0, 9, 1, nil, []float64{0.75, 0.5, 0.5}),
+		task(models, 0, 2, 9, 1, nil, nil),
+	)
+	f.admit(0)
+	f.want(0, 0, "only task")
+	f.run(0, 1)
+	f.admit(1)
+	// now = 3, slack 6 for both; γ = 1:
+	// t0: E = 4 → u = 4/6; next = 2; idle 2 → f = 1 → 1.667
+	// t1: E = 5 → u = 5/6; next = 1; idle 1 → f = 1 → 1.833
+	// (with the monitor t0 scores 7/3 and wins; on the family table
+	// E = 6 for t0 → u = 1, f = 2/3 → 1.667 vs t1 u = 1, f = 1/3 → 1.333: t0)
+	f.want(3, 1, "t1 11/6 > t0 5/3")
+}
+
+func TestDystaMonitorOff(t *testing.T) {
+	models := []scheduler.ModelTable{
+		mt("V", []float64{1, 1, 1, 1}, []float64{3, 3, 3, 3}, []float64{0.5, 0.5, 0.5, 0.5}),
+		mt("W", []float64{1, 1}, []float64{1, 1}, []float64{0.5, 0.5}),
+	}
+	f := newFix(t, "dysta:monitor=off", models,
+		task(models, 0, 0, 102, 1, []float64{1, 5, 5, 5}, []float64{0.75, 0.5, 0.5, 0.5}),
+		task(models, 1, 0, 102, 1, nil, nil),
+	)
+	f.admit(0)
+	f.want(0, 0, "only task")
+	f.run(0, 1)
+	f.admit(1)
+	// t0: E = 3 (variant, γ = 1): 3 + 0.01·(100−3 + (2−1)/4/2) = 3.97125
+	// t1: 2 + 0.01·(98 + 0.5) = 2.985 (with the monitor t0 scores 2.48625 and wins)
+	f.want(2, 1, "3.97125 > 2.985")
+	// β = 0: E alone, 3 vs 2.
+	g := newFix(t, "dysta:beta=0:monitor=off", models,
+		task(models, 0, 0, 102, 1, []float64{1, 5, 5, 5}, []float64{0.75, 0.5, 0.5, 0.5}),
+		task(models, 1, 0, 102, 1, nil, nil),
+	)
+	g.admit(0)
+	g.want(0, 0, "only task")
+	g.run(0, 1)
+	g.admit(1)
+	g.want(2, 1, "E 3 > 2")
+}
+
+func TestPREMASparseMonitorOff(t *testing.T) {
+	models := []scheduler.ModelTable{
+		mt("V4", rep(1, 4), rep(0.25, 4), rep(0.5, 4)),
+		mt("Q", rep(0.25, 4), rep(1, 4), rep(0.5, 4)),
+	}
+	f := newFix(t, "prema-sparse:monitor=off", models,
+		task(models, 0, 0, 100, 3, nil, []float64{0.75, 0.75, 0.5, 0.5}),
+		task(models, 1, 0.5, 100, 3, nil, nil),
+	)
+	f.admit(0)
+	f.want(0, 0, "only task")
+	f.run(0, 1)
+	f.admit(1)
+	f.want(1, 1, "variant E: t0 3, t1 1")
+	f.run(1, 1.5)
+	// t0's token += 3·0.5/4 = 0.375 (with the monitor 3·0.5/(0.5·4) = 0.75)
+	f.want(1.5, 1, "variant E: t0 3, t1 0.75")
+	if got := f.tokens(0, 1); !cmp.Equal(got, []float64{3.375, 3}) {
+		t.Errorf("tokens = %v, want [3.375 3]", got)
+	}
 }

@@ -23,11 +23,17 @@ type Params struct {
 	// Levels are PREMA's priority levels, ascending; its token threshold
 	// is the largest level not above the largest token (paper: 1, 3, 9).
 	Levels []float64
+	// Monitor switches the hardware monitor of the monitor-using policies
+	// (sjf-sparse, prema-sparse, sdrm3-sparse, dysta). Off, γ is 1 for
+	// every task — as if every measured sparsity equalled the variant's
+	// average — and the policy does not declare the Monitor capability, so
+	// the run does not maintain γ either: the ablation of SPEC §5.4.
+	Monitor bool
 }
 
 // Defaults are the paper's values.
 func Defaults() Params {
-	return Params{Beta: 0.01, Alpha: 1, Levels: []float64{1, 3, 9}}
+	return Params{Beta: 0.01, Alpha: 1, Levels: []float64{1, 3, 9}, Monitor: true}
 }
 
 // Entry describes a built-in policy.
@@ -42,22 +48,22 @@ var registry = []Entry{
 	{"fcfs", "first come, first served: earliest arrival", nil,
 		func(Params) scheduler.Scheduler { return &fcfs{} }},
 	{"sjf", "shortest job first on the family's average remaining latency", nil,
-		func(Params) scheduler.Scheduler { return newSJF(false) }},
-	{"sjf-sparse", "shortest job first on the variant's remaining latency scaled by the monitor's γ", nil,
-		func(Params) scheduler.Scheduler { return newSJF(true) }},
+		func(Params) scheduler.Scheduler { return newSJF(false, false) }},
+	{"sjf-sparse", "shortest job first on the variant's remaining latency scaled by the monitor's γ", []string{"monitor"},
+		func(p Params) scheduler.Scheduler { return newSJF(true, p.Monitor) }},
 	{"prema", "PREMA tokens from priority and idle time; shortest family estimate among candidates", []string{"levels"},
 		func(p Params) scheduler.Scheduler { return newPREMA(p, false) }},
-	{"prema-sparse", "PREMA with variant estimates scaled by each task's γ", []string{"levels"},
+	{"prema-sparse", "PREMA with variant estimates scaled by each task's γ", []string{"levels", "monitor"},
 		func(p Params) scheduler.Scheduler { return newPREMA(p, true) }},
 	{"planaria", "highest priority / slack", nil,
 		func(Params) scheduler.Scheduler { return &planaria{} }},
 	{"sdrm3", "SDRM3: urgency min(1, E/slack) + α·idle/next-layer estimate, family estimates", []string{"alpha"},
 		func(p Params) scheduler.Scheduler { return newSDRM3(p, false) }},
-	{"sdrm3-sparse", "SDRM3 with variant estimates scaled by γ", []string{"alpha"},
+	{"sdrm3-sparse", "SDRM3 with variant estimates scaled by γ", []string{"alpha", "monitor"},
 		func(p Params) scheduler.Scheduler { return newSDRM3(p, true) }},
 	{"dysta-naive", "Dysta's score on family estimates, no monitor", []string{"beta"},
 		func(p Params) scheduler.Scheduler { return newDysta(p, kindNaive) }},
-	{"dysta", "Dysta: γ-corrected variant estimate + β·(slack left + idle share)", []string{"beta"},
+	{"dysta", "Dysta: γ-corrected variant estimate + β·(slack left + idle share)", []string{"beta", "monitor"},
 		func(p Params) scheduler.Scheduler { return newDysta(p, kindSparse) }},
 	{"dysta-oracle", "Dysta with the real remaining latency (oracle upper bound)", []string{"beta"},
 		func(p Params) scheduler.Scheduler { return newDysta(p, kindOracle) }},
@@ -91,8 +97,8 @@ func Lookup(name string) (Entry, bool) {
 func (e Entry) New(p Params) scheduler.Scheduler { return e.new(p) }
 
 // Spec is a policy name with parameter overrides, written
-// NAME[:key=value[:key=value…]], e.g. "dysta:beta=0.02" or
-// "prema:levels=1/3/9".
+// NAME[:key=value[:key=value…]], e.g. "dysta:beta=0.02",
+// "prema:levels=1/3/9" or "dysta:monitor=off".
 type Spec struct {
 	Text   string // as written, used as the result's label
 	Entry  Entry
@@ -139,6 +145,15 @@ func ParseSpec(text string) (Spec, error) {
 				return Spec{}, fmt.Errorf("scheduler %q: levels=%q must be ascending", text, val)
 			}
 			p.Levels = lv
+		case "monitor":
+			switch val {
+			case "on":
+				p.Monitor = true
+			case "off":
+				p.Monitor = false
+			default:
+				return Spec{}, fmt.Errorf("scheduler %q: monitor=%q, want on or off", text, val)
+			}
 		}
 	}
 	return Spec{Text: text, Entry: e, Params: p}, nil

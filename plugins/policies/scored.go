@@ -30,8 +30,8 @@ var (
 // slack) and f = idle / estimate of the next layer. The sparse variant uses
 // γE and γ·estimate on the variant's table.
 type sdrm3 struct {
-	alpha  float64
-	sparse bool
+	alpha           float64
+	sparse, monitor bool
 	// seed is the runner-up of the previous decision: scoring it first
 	// usually sets a high bar at once, so fewer tasks get past the cheap
 	// bound below (SDRM3 nearly round-robins, and the winner's idle time
@@ -39,12 +39,14 @@ type sdrm3 struct {
 	seed scheduler.TaskID
 }
 
-func newSDRM3(p Params, sparse bool) *sdrm3 { return &sdrm3{alpha: p.Alpha, sparse: sparse, seed: -1} }
+func newSDRM3(p Params, sparse bool) *sdrm3 {
+	return &sdrm3{alpha: p.Alpha, sparse: sparse, monitor: sparse && p.Monitor, seed: -1}
+}
 
 func (s *sdrm3) Info() scheduler.Info {
 	if s.sparse {
-		return scheduler.Info{Name: "sdrm3-sparse", Version: "1", Description: "SDRM3 on γ-scaled variant estimates",
-			Estimate: scheduler.EstimateVariant, Monitor: true}
+		return scheduler.Info{Name: "sdrm3-sparse", Version: "1", Description: describe("SDRM3 on γ-scaled variant estimates", s.monitor),
+			Estimate: scheduler.EstimateVariant, Monitor: s.monitor}
 	}
 	return scheduler.Info{Name: "sdrm3", Version: "1", Description: "SDRM3 on family estimates", Estimate: scheduler.EstimateFamily}
 }
@@ -54,7 +56,10 @@ func (s *sdrm3) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	c := columns.Of(v)
 	rem, next, gamma := c.RemFamily[:n], c.NextFam[:n], []float64(nil)
 	if s.sparse {
-		rem, next, gamma = c.RemVar[:n], c.NextVar[:n], c.Gamma[:n]
+		rem, next = c.RemVar[:n], c.NextVar[:n]
+	}
+	if s.monitor {
+		gamma = c.Gamma[:n]
 	}
 	seed := 0
 	if s.seed >= 0 {
@@ -164,18 +169,21 @@ const (
 // dysta-oracle: real) and iso the matching isolated estimate (for dysta the
 // variant's, without γ, as SPEC §5 writes it).
 type dysta struct {
-	beta float64
-	kind dystaKind
-	last scheduler.TaskID // the previous pick, scored first; -1 at the start
+	beta    float64
+	kind    dystaKind
+	monitor bool             // kindSparse only: γ from the monitor, else 1
+	last    scheduler.TaskID // the previous pick, scored first; -1 at the start
 }
 
-func newDysta(p Params, k dystaKind) *dysta { return &dysta{beta: p.Beta, kind: k, last: -1} }
+func newDysta(p Params, k dystaKind) *dysta {
+	return &dysta{beta: p.Beta, kind: k, monitor: k == kindSparse && p.Monitor, last: -1}
+}
 
 func (d *dysta) Info() scheduler.Info {
 	switch d.kind {
 	case kindSparse:
-		return scheduler.Info{Name: "dysta", Version: "1", Description: "Dysta with the hardware monitor",
-			Estimate: scheduler.EstimateVariant, Monitor: true}
+		return scheduler.Info{Name: "dysta", Version: "1", Description: describe("Dysta with the hardware monitor", d.monitor),
+			Estimate: scheduler.EstimateVariant, Monitor: d.monitor}
 	case kindOracle:
 		return scheduler.Info{Name: "dysta-oracle", Version: "1", Description: "Dysta with real latencies",
 			Estimate: scheduler.EstimateReal, Oracle: true}
@@ -192,7 +200,10 @@ func (d *dysta) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	case kindNaive:
 		rem, iso = c.RemFamily[:n], c.IsoFam[:n]
 	case kindSparse:
-		rem, iso, gamma = c.RemVar[:n], c.IsoVar[:n], c.Gamma[:n]
+		rem, iso = c.RemVar[:n], c.IsoVar[:n]
+		if d.monitor {
+			gamma = c.Gamma[:n]
+		}
 	case kindOracle:
 		rem, iso = columns.OracleOf(v.Oracle())
 	}
@@ -270,20 +281,20 @@ func dystaScan(now, beta float64, dl, last, rem, iso, gamma []float64, seed int)
 // id; a task leaves when it finishes), so the per-decision update walks
 // contiguous memory.
 type prema struct {
-	levels []float64
-	sparse bool
-	ids    []scheduler.TaskID // the tasks of the previous decision, in slot order
-	token  []float64          // parallel to ids
+	levels          []float64
+	sparse, monitor bool
+	ids             []scheduler.TaskID // the tasks of the previous decision, in slot order
+	token           []float64          // parallel to ids
 }
 
 func newPREMA(p Params, sparse bool) *prema {
-	return &prema{levels: append([]float64(nil), p.Levels...), sparse: sparse}
+	return &prema{levels: append([]float64(nil), p.Levels...), sparse: sparse, monitor: sparse && p.Monitor}
 }
 
 func (p *prema) Info() scheduler.Info {
 	if p.sparse {
-		return scheduler.Info{Name: "prema-sparse", Version: "1", Description: "PREMA on γ-scaled variant estimates",
-			Estimate: scheduler.EstimateVariant, Monitor: true}
+		return scheduler.Info{Name: "prema-sparse", Version: "1", Description: describe("PREMA on γ-scaled variant estimates", p.monitor),
+			Estimate: scheduler.EstimateVariant, Monitor: p.monitor}
 	}
 	return scheduler.Info{Name: "prema", Version: "1", Description: "PREMA on family estimates", Estimate: scheduler.EstimateFamily}
 }
@@ -333,7 +344,7 @@ func (p *prema) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	}
 	token := p.token[:n]
 	maxOld := 0.0
-	if p.sparse {
+	if p.monitor {
 		for i := 0; i < old; i++ {
 			t := token[i] + prio[i]*(now-last[i])/(gamma[i]*iso[i])
 			token[i] = t
@@ -362,7 +373,7 @@ func (p *prema) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 	best, bestE := -1, inf
 	for i := 0; i < n; i++ {
 		e := rem[i]
-		if p.sparse {
+		if p.monitor {
 			e *= gamma[i]
 		}
 		if token[i] < threshold {
@@ -378,7 +389,7 @@ func (p *prema) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 		// every runnable task rather than stall.
 		for i := 0; i < n; i++ {
 			e := rem[i]
-			if p.sparse {
+			if p.monitor {
 				e *= gamma[i]
 			}
 			if best < 0 || e < bestE {
@@ -387,6 +398,15 @@ func (p *prema) Pick(v *scheduler.View) (scheduler.TaskID, error) {
 		}
 	}
 	return v.ID(best), nil
+}
+
+// describe is a monitor-using policy's description, marked when the
+// monitor is switched off.
+func describe(what string, monitor bool) string {
+	if monitor {
+		return what
+	}
+	return what + ", monitor off (γ = 1)"
 }
 
 // posPart is max(0, x) for the finite x of a score. The builtin max also
