@@ -22,18 +22,67 @@ type Run struct {
 	Seed     uint64
 }
 
-// Resolved fills a run's zero fields from the scenario's defaults.
-func (s *Scenario) Resolved(p Run) Run {
-	if p.Rate == 0 {
-		p.Rate = s.Arrivals.Rate
-	}
+// Resolve fills a run's zero fields from the scenario's defaults, turns a
+// utilisation into the rate that offers it, and sets Utilisation to the
+// offered load of the resolved rate (SPEC §8.4). Both need the catalogue,
+// which is built on first use.
+func (s *Scenario) Resolve(p Run) (Run, error) {
 	if p.SLOMult == 0 {
 		p.SLOMult = s.SLOMult
 	}
 	if p.Requests == 0 {
 		p.Requests = s.Requests
 	}
-	return p
+	service, err := s.MeanServiceTime()
+	if err != nil {
+		return p, err
+	}
+	switch {
+	case p.Rate == 0 && p.Utilisation > 0:
+		p.Rate = p.Utilisation / service
+	case p.Rate == 0:
+		p.Rate = s.Arrivals.Rate
+	}
+	p.Utilisation = p.Rate * service
+	return p, nil
+}
+
+// MeanServiceTime is the mean isolated latency of one request of the
+// scenario's mix: each variant's mean isolated latency over its samples,
+// weighted by its traffic share (uniform without shares). Its inverse is
+// the accelerator's capacity for the mix in requests/s, and rate × it is
+// the offered load, the utilisation (SPEC §8.4).
+func (s *Scenario) MeanServiceTime() (float64, error) {
+	cat, err := s.Catalogue()
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", s.ID(), err)
+	}
+	shares := s.shares()
+	var mean float64
+	for i := range cat.Models {
+		m := &cat.Models[i]
+		var iso float64
+		for k := range m.Samples {
+			iso += m.IsolatedLatency(k)
+		}
+		w := 1 / float64(len(cat.Models))
+		if shares != nil {
+			w = shares[i]
+		}
+		mean += w * (iso / float64(len(m.Samples)))
+	}
+	return mean, nil
+}
+
+// shares are the variants' traffic shares, nil when the draw is uniform.
+func (s *Scenario) shares() []float64 {
+	var out []float64
+	for _, v := range s.Variants {
+		if v.Share != 0 {
+			out = append(out, v.Share)
+		}
+	}
+	return out
 }
 
 // catalogueOnce builds a scenario's catalogue once, on the scenario's own
@@ -90,7 +139,10 @@ func (s *Scenario) Catalogue() (*catalogue.Catalogue, error) {
 // stream drawn from the run seed. Every scheduler replays the same trace for
 // the same point and seed.
 func (s *Scenario) Trace(p Run) (*trace.Trace, error) {
-	p = s.Resolved(p)
+	p, err := s.Resolve(p)
+	if err != nil {
+		return nil, err
+	}
 	cat, err := s.Catalogue()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.ID(), err)
@@ -101,14 +153,10 @@ func (s *Scenario) Trace(p Run) (*trace.Trace, error) {
 		SLOMult:    p.SLOMult,
 		Priorities: s.Priorities,
 		Seed:       p.Seed,
+		Shares:     s.shares(),
 	}
 	if s.Arrivals.Process == "gamma" {
 		w.Burstiness = s.Arrivals.Burstiness
-	}
-	for _, v := range s.Variants {
-		if v.Share != 0 {
-			w.Shares = append(w.Shares, v.Share)
-		}
 	}
 	var reqs []workload.Request
 	if s.Arrivals.Process == "trace" {
@@ -127,22 +175,32 @@ func (s *Scenario) Options() harness.Options {
 	return harness.Options{PreemptionCost: s.PreemptionCost}
 }
 
-// Grid lists the points of a sweep: the cross product of its rates and SLO
-// multipliers, the scenario's default standing in for an empty list. Each
-// is named "SWEEP: RATE requests/s, SLO ×MULT".
+// Grid lists the points of a sweep: the cross product of its loads (rates,
+// then utilisations) and SLO multipliers, the scenario's default standing
+// in for an empty list. Each is named "SWEEP: RATE requests/s, SLO ×MULT"
+// or "SWEEP: utilisation U, SLO ×MULT".
 func (s *Scenario) Grid(sw Sweep) []Point {
-	rates, mults := sw.Rates, sw.SLOMults
-	if len(rates) == 0 {
-		rates = []float64{s.Arrivals.Rate}
+	var loads []Point
+	for _, r := range sw.Rates {
+		loads = append(loads, Point{Name: fmt.Sprintf("%g requests/s", r), Rate: r})
 	}
+	for _, u := range sw.Utilisations {
+		loads = append(loads, Point{Name: fmt.Sprintf("utilisation %g", u), Utilisation: u})
+	}
+	if len(loads) == 0 {
+		loads = []Point{{Name: fmt.Sprintf("%g requests/s", s.Arrivals.Rate), Rate: s.Arrivals.Rate}}
+	}
+	mults := sw.SLOMults
 	if len(mults) == 0 {
 		mults = []float64{s.SLOMult}
 	}
 	var out []Point
-	for _, r := range rates {
+	for _, l := range loads {
 		for _, m := range mults {
-			name := fmt.Sprintf("%s: %g requests/s, SLO ×%g", sw.Name, r, m)
-			out = append(out, Point{Name: name, Rate: r, SLOMult: m, Sweep: sw.Name})
+			p := l
+			p.Name = fmt.Sprintf("%s: %s, SLO ×%g", sw.Name, l.Name, m)
+			p.SLOMult, p.Sweep = m, sw.Name
+			out = append(out, p)
 		}
 	}
 	return out
@@ -168,4 +226,29 @@ func buildCatalogue(s *Scenario, acc accelerator.Accelerator) (*catalogue.Catalo
 		SeqLen:       s.Accelerator.SeqLen,
 		Accelerators: []accelerator.Accelerator{acc},
 	})
+}
+
+// OverloadTolerance absorbs the rounding of rate = utilisation / service
+// and back, so a point declared at utilisation 1 is not called an
+// overload.
+const OverloadTolerance = 1e-9
+
+// Overloaded reports whether an offered load exceeds the accelerator's
+// capacity: above 1 the queue grows for as long as requests keep coming,
+// so results depend on the run's length (SPEC §8.4).
+func Overloaded(utilisation float64) bool { return utilisation > 1+OverloadTolerance }
+
+// DescribeLoad is how every result header names a point's load: the rate,
+// its utilisation and, above 1, that the point is an overload, e.g.
+// "4 requests/s (utilisation 1.18, overload)". A zero utilisation (a
+// trace run, say) prints the rate alone.
+func DescribeLoad(rate, utilisation float64) string {
+	if utilisation == 0 {
+		return fmt.Sprintf("%g requests/s", rate)
+	}
+	over := ""
+	if Overloaded(utilisation) {
+		over = ", overload"
+	}
+	return fmt.Sprintf("%.3g requests/s (utilisation %.2f%s)", rate, utilisation, over)
 }

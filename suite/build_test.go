@@ -466,7 +466,7 @@ func TestSeedList(t *testing.T) {
 }
 
 func TestGrid(t *testing.T) {
-	sc := resolve(t, "mobile-visual-perception")
+	sc := resolve(t, "mobile-visual-perception@v1")
 	slo, ok := sc.Sweep("slo")
 	if !ok {
 		t.Fatal("no slo sweep")
@@ -479,8 +479,16 @@ func TestGrid(t *testing.T) {
 	if _, ok := sc.Sweep("nope"); ok {
 		t.Error("found a sweep called nope")
 	}
-	if got := sc.Resolved(Run{Seed: 9}); got != (Run{Point: Point{Rate: 3, SLOMult: 10}, Requests: 1000, Seed: 9}) {
-		t.Errorf("Resolved = %+v", got)
+	service, err := sc.MeanServiceTime()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got2, err := sc.Resolve(Run{Seed: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got2 != (Run{Point: Point{Rate: 3, Utilisation: 3 * service, SLOMult: 10}, Requests: 1000, Seed: 9}) {
+		t.Errorf("Resolve = %+v", got2)
 	}
 }
 

@@ -62,7 +62,10 @@ func (s *Scenario) RunGrid(points []Point, seeds []uint64, jobs []harness.Job, o
 	workers := o.Workers
 	runs := make([]Run, len(points)*len(seeds))
 	for i := range runs {
-		runs[i] = s.Resolved(Run{Point: points[i/len(seeds)], Requests: o.Requests, Seed: seeds[i%len(seeds)]})
+		var err error
+		if runs[i], err = s.Resolve(Run{Point: points[i/len(seeds)], Requests: o.Requests, Seed: seeds[i%len(seeds)]}); err != nil {
+			return nil, err
+		}
 	}
 	prepared := make([]*harness.Prepared, len(runs))
 	errs := make([]error, len(prepared))

@@ -108,10 +108,17 @@ type Arrivals struct {
 // A scenario declares its operating points ([[points]]); a sweep's grid is
 // made of points too, named after the sweep and their coordinates. Zero
 // Rate or SLOMult take the scenario's defaults.
+//
+// A point may give its load as a utilisation instead of a rate (SPEC
+// §8.4): the offered load as a fraction of the accelerator's capacity for
+// the scenario's mix, rate × mean isolated latency. The suite computes the
+// rate from it (Scenario.Resolve), and fills Utilisation for every resolved
+// point, however it was declared.
 type Point struct {
-	Name    string  `toml:"name" json:"name"`
-	Rate    float64 `toml:"rate" json:"rate"`
-	SLOMult float64 `toml:"slo_mult" json:"slo_mult"`
+	Name        string  `toml:"name" json:"name"`
+	Rate        float64 `toml:"rate" json:"rate"`
+	Utilisation float64 `toml:"utilisation" json:"utilisation,omitempty"`
+	SLOMult     float64 `toml:"slo_mult" json:"slo_mult"`
 	// Sweep is the name of the sweep whose grid the point belongs to, ""
 	// for a declared operating point. Not part of the scenario file (nor of
 	// its hash).
@@ -121,9 +128,12 @@ type Point struct {
 // Sweep is a named list of arrival rates and SLO multipliers; a sweep runs
 // their cross product (an empty list means the scenario's default).
 type Sweep struct {
-	Name     string    `toml:"name" json:"name"`
-	Rates    []float64 `toml:"rates" json:"rates,omitempty"`
-	SLOMults []float64 `toml:"slo_mults" json:"slo_mults,omitempty"`
+	Name  string    `toml:"name" json:"name"`
+	Rates []float64 `toml:"rates" json:"rates,omitempty"`
+	// Utilisations are loads as fractions of capacity (Point.Utilisation),
+	// swept after the rates.
+	Utilisations []float64 `toml:"utilisations" json:"utilisations,omitempty"`
+	SLOMults     []float64 `toml:"slo_mults" json:"slo_mults,omitempty"`
 }
 
 // ID is name@vN.
@@ -533,7 +543,14 @@ func (v *validator) check() {
 			v.addKey(p+".name", "%q; want a unique name of lower-case letters, digits and dashes", pt.Name)
 		}
 		names[pt.Name] = true
-		v.positive(p+".rate", pt.Rate)
+		switch {
+		case pt.Rate != 0 && pt.Utilisation != 0:
+			v.addKey(p+".utilisation", "%g with rate = %g; give the load as a rate or as a utilisation, not both", pt.Utilisation, pt.Rate)
+		case pt.Utilisation != 0:
+			v.utilisation(p+".utilisation", pt.Utilisation)
+		default:
+			v.positive(p+".rate", pt.Rate)
+		}
 		v.positive(p+".slo_mult", pt.SLOMult)
 	}
 	if len(s.Points) == 0 {
@@ -545,15 +562,29 @@ func (v *validator) check() {
 			v.addKey(p+".name", "%q; want a unique name of lower-case letters, digits and dashes", sw.Name)
 		}
 		names[sw.Name] = true
-		if len(sw.Rates) == 0 && len(sw.SLOMults) == 0 {
-			v.addKey(p, "empty; give rates, slo_mults or both")
+		if len(sw.Rates) == 0 && len(sw.Utilisations) == 0 && len(sw.SLOMults) == 0 {
+			v.addKey(p, "empty; give rates, utilisations, slo_mults or a combination")
 		}
 		for j, r := range sw.Rates {
 			v.positive(fmt.Sprintf("%s.rates[%d]", p, j), r)
 		}
+		for j, u := range sw.Utilisations {
+			v.utilisation(fmt.Sprintf("%s.utilisations[%d]", p, j), u)
+		}
 		for j, m := range sw.SLOMults {
 			v.positive(fmt.Sprintf("%s.slo_mults[%d]", p, j), m)
 		}
+	}
+}
+
+// MaxUtilisation bounds a declared utilisation: ten times the capacity is
+// far past saturation already (every queue grows), so larger loads tell
+// nothing more and only lengthen runs.
+const MaxUtilisation = 10
+
+func (v *validator) utilisation(path string, u float64) {
+	if !(u > 0 && u <= MaxUtilisation) {
+		v.addKey(path, "%g; want a fraction of capacity in (0, %d] (1 = the accelerator's capacity for the mix)", u, MaxUtilisation)
 	}
 }
 

@@ -296,6 +296,33 @@ accelerator = "eyeriss-v2"`)
 			},
 		},
 		{
+			name: "operating point with a rate and a utilisation",
+			text: func() string {
+				return replaceAfter(t, mvp, "[[operating_points]]", 1, "rate = 4.0", "rate = 4.0\nutilisation = 0.9")
+			},
+			wants: func(s string) []want {
+				return []want{{"operating_points[1].utilisation", lineOf(t, s, "utilisation = 0.9"), "as a rate or as a utilisation, not both"}}
+			},
+		},
+		{
+			name: "operating point utilisation beyond the bound",
+			text: func() string {
+				return replaceAfter(t, mvp, "[[operating_points]]", 1, "rate = 4.0", "utilisation = 12.0")
+			},
+			wants: func(s string) []want {
+				return []want{{"operating_points[1].utilisation", lineOf(t, s, "utilisation = 12.0"), "want a fraction of capacity in (0, 10]"}}
+			},
+		},
+		{
+			name: "sweep utilisation zero",
+			text: func() string {
+				return replaceAfter(t, mvp, "[[sweeps]]", 1, "rates = [2.0", "utilisations = [0.5, 0.0]\nrates = [2.0")
+			},
+			wants: func(s string) []want {
+				return []want{{"sweeps[1].utilisations[1]", lineOf(t, s, "utilisations = [0.5, 0.0]"), "want a fraction of capacity in (0, 10]"}}
+			},
+		},
+		{
 			name: "sweep rate zero",
 			text: func() string { return replaceAfter(t, mvp, "[[sweeps]]", 1, "[2.0, 3.0", "[2.0, 0.0") },
 			wants: func(s string) []want {

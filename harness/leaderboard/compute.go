@@ -60,11 +60,18 @@ func Compute(scs []*suite.Scenario, jobs []harness.Job, opts ComputeOptions) (*R
 		if err != nil {
 			return nil, err
 		}
-		requests := sc.Resolved(suite.Run{Requests: opts.Requests}).Requests
+		base, err := sc.Resolve(suite.Run{Requests: opts.Requests})
+		if err != nil {
+			return nil, err
+		}
+		requests := base.Requests
 		prov.Scenarios = append(prov.Scenarios, ScenarioSource{ID: sc.ID(), Hash: sc.Hash(), Seeds: seeds, Requests: requests})
 		per := len(seeds) * len(jobs)
 		for i, p := range pts {
-			rp := sc.Resolved(suite.Run{Point: p, Requests: opts.Requests})
+			rp, err := sc.Resolve(suite.Run{Point: p, Requests: opts.Requests})
+			if err != nil {
+				return nil, err
+			}
 			block := cells[i*per : (i+1)*per]
 			if p.Sweep == "" {
 				c, err := nttCDF(sc, rp, seeds, jobs, block)
@@ -75,7 +82,7 @@ func Compute(scs []*suite.Scenario, jobs []harness.Job, opts ComputeOptions) (*R
 				cdfs = append(cdfs, c)
 			}
 			points = append(points, PointResults{Scenario: sc.ID(), ScenarioHash: sc.Hash(), Point: p.Name, Sweep: p.Sweep,
-				Rate: rp.Rate, SLOMult: rp.SLOMult, Requests: rp.Requests, Seeds: seeds,
+				Rate: rp.Rate, Utilisation: rp.Utilisation, SLOMult: rp.SLOMult, Requests: rp.Requests, Seeds: seeds,
 				Results: jobResults(len(seeds), jobs, block)})
 		}
 	}

@@ -90,6 +90,7 @@ type PointResults struct {
 	Point        string  // operating point name, or e.g. "slo=25" in a sweep
 	Sweep        string  // "" for an operating point, else the sweep's name
 	Rate         float64 // requests/s
+	Utilisation  float64 // offered load, rate × mean isolated latency (SPEC §8.4)
 	SLOMult      float64
 	Requests     int
 	Seeds        []uint64
@@ -123,6 +124,7 @@ type Table struct {
 	Point        string
 	Sweep        string
 	Rate         float64
+	Utilisation  float64
 	SLOMult      float64
 	Requests     int
 	Seeds        []uint64
@@ -144,7 +146,7 @@ func (t *Table) Rows() []Row {
 // Rank builds the table of one point (see the package documentation).
 func Rank(p PointResults) Table {
 	t := Table{Scenario: p.Scenario, ScenarioHash: p.ScenarioHash, Point: p.Point, Sweep: p.Sweep,
-		Rate: p.Rate, SLOMult: p.SLOMult, Requests: p.Requests, Seeds: slices.Clone(p.Seeds)}
+		Rate: p.Rate, Utilisation: p.Utilisation, SLOMult: p.SLOMult, Requests: p.Requests, Seeds: slices.Clone(p.Seeds)}
 	var ranked, oracles []int // indexes into p.Results
 	for i, r := range p.Results {
 		err := r.Error

@@ -45,7 +45,7 @@ func res(name string, oracle bool, vr, antt []float64) Result {
 // h = 4.303·0.577/√3 = 1.434.
 func knownPoint() PointResults {
 	return PointResults{
-		Scenario: "toy@v1", ScenarioHash: "0123456789abcdef0123", Point: "busy", Rate: 30, SLOMult: 10,
+		Scenario: "toy@v1", ScenarioHash: "0123456789abcdef0123", Point: "busy", Rate: 30, Utilisation: 1.25, SLOMult: 10,
 		Requests: 100, Seeds: []uint64{1, 2, 3},
 		Results: []Result{
 			res("e", false, []float64{0.10, 0.11, 0.12}, []float64{3.0, 3.35, 3.05}),
@@ -163,7 +163,7 @@ func TestRankOneSeed(t *testing.T) {
 func goldenStandings() *Standings {
 	sweep := knownPoint()
 	sweep.Point, sweep.Sweep, sweep.SLOMult = "slo=25", "slo", 25
-	one := PointResults{Scenario: "toy@v1", ScenarioHash: "0123456789abcdef0123", Point: "quiet|one seed", Rate: 10,
+	one := PointResults{Scenario: "toy@v1", ScenarioHash: "0123456789abcdef0123", Point: "quiet|one seed", Rate: 10, Utilisation: 0.4,
 		SLOMult: 10, Requests: 100, Seeds: []uint64{1}, Results: []Result{
 			res("a", false, []float64{0.01}, []float64{2}),
 			res("b_2", false, []float64{0}, []float64{2.5}),

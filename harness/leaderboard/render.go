@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/sparsebench/sparsebench/harness/stats"
+	"github.com/sparsebench/sparsebench/suite"
 )
 
 // GapCell renders a gap to the oracle in percentage points with its sign:
@@ -51,8 +52,16 @@ func (t *Table) Caption() string {
 	if len(t.Seeds) == 1 {
 		seeds = "seed"
 	}
-	return fmt.Sprintf("%s requests/s, SLO ×%s, %d requests per run, %d %s (%s); scenario hash %s",
-		g(t.Rate), g(t.SLOMult), t.Requests, len(t.Seeds), seeds, seedList(t.Seeds), short(t.ScenarioHash))
+	return fmt.Sprintf("%s, SLO ×%s, %d requests per run, %d %s (%s); scenario hash %s",
+		suite.DescribeLoad(t.Rate, t.Utilisation), g(t.SLOMult), t.Requests, len(t.Seeds), seeds, seedList(t.Seeds), short(t.ScenarioHash))
+}
+
+// optional is g(x), or empty for 0 (a value that was not computed).
+func optional(x float64) string {
+	if x == 0 {
+		return ""
+	}
+	return g(x)
 }
 
 func seedList(seeds []uint64) string {
@@ -181,7 +190,7 @@ func mdEscape(s string) string { return mdReplacer.Replace(s) }
 
 // CSVHeader is the header of leaderboard.csv.
 func CSVHeader() []string {
-	h := []string{"scenario", "scenario_hash", "point", "sweep", "rate", "slo_mult", "requests", "seeds",
+	h := []string{"scenario", "scenario_hash", "point", "sweep", "rate", "utilisation", "slo_mult", "requests", "seeds",
 		"scheduler", "oracle", "rank"}
 	for m := range NumMetrics {
 		k := Metrics[m].Key
@@ -204,7 +213,7 @@ func WriteCSV(w io.Writer, b *Standings) error {
 	cw.Write(CSVHeader())
 	for _, t := range b.Tables {
 		for _, r := range t.Rows() {
-			rec := []string{t.Scenario, t.ScenarioHash, t.Point, t.Sweep, g(t.Rate), g(t.SLOMult),
+			rec := []string{t.Scenario, t.ScenarioHash, t.Point, t.Sweep, g(t.Rate), optional(t.Utilisation), g(t.SLOMult),
 				strconv.Itoa(t.Requests), strconv.Itoa(len(t.Seeds)), r.Scheduler, strconv.FormatBool(r.Oracle), ""}
 			if r.Rank > 0 {
 				rec[len(rec)-1] = strconv.Itoa(r.Rank)
@@ -263,6 +272,8 @@ type jsonTable struct {
 	Point        string    `json:"point"`
 	Sweep        string    `json:"sweep,omitempty"`
 	Rate         float64   `json:"rate"`
+	Utilisation  float64   `json:"utilisation,omitempty"`
+	Overload     bool      `json:"overload,omitempty"`
 	SLOMult      float64   `json:"slo_mult"`
 	Requests     int       `json:"requests"`
 	Seeds        []uint64  `json:"seeds"`
@@ -322,7 +333,8 @@ func WriteJSON(w io.Writer, b *Standings) error {
 	}
 	for _, t := range b.Tables {
 		jt := jsonTable{Scenario: t.Scenario, ScenarioHash: t.ScenarioHash, Point: t.Point, Sweep: t.Sweep,
-			Rate: t.Rate, SLOMult: t.SLOMult, Requests: t.Requests, Seeds: t.Seeds, Oracle: t.Oracle,
+			Rate: t.Rate, Utilisation: t.Utilisation, Overload: suite.Overloaded(t.Utilisation), SLOMult: t.SLOMult,
+			Requests: t.Requests, Seeds: t.Seeds, Oracle: t.Oracle,
 			Warnings: t.Warnings, Rows: []jsonRow{}}
 		for _, r := range t.Rows() {
 			jr := jsonRow{Rank: r.Rank, Scheduler: r.Scheduler, Oracle: r.Oracle, Warnings: r.Warnings, Error: r.Error,

@@ -32,7 +32,7 @@ func Means(rows []Row) []Row {
 // mean is the mean row of one scheduler's rows at one point.
 func mean(g []Row) Row {
 	m := Row{Scenario: g[0].Scenario, ScenarioHash: g[0].ScenarioHash, Point: g[0].Point,
-		Rate: g[0].Rate, SLOMult: g[0].SLOMult, Scheduler: g[0].Scheduler, Accelerator: g[0].Accelerator}
+		Rate: g[0].Rate, Utilisation: g[0].Utilisation, SLOMult: g[0].SLOMult, Scheduler: g[0].Scheduler, Accelerator: g[0].Accelerator}
 	var ok []Row
 	for _, r := range g {
 		if r.Error == "" {

@@ -22,6 +22,9 @@ type Row struct {
 	ScenarioHash string  `json:"scenario_hash,omitempty"`
 	Point        string  `json:"point,omitempty"`
 	Rate         float64 `json:"rate,omitempty"`
+	// Utilisation is the offered load of the rate, rate × the mix's mean
+	// isolated latency (SPEC §8.4); above 1 the point is an overload.
+	Utilisation float64 `json:"utilisation,omitempty"`
 	SLOMult      float64 `json:"slo_mult,omitempty"`
 	Seed         *uint64 `json:"seed,omitempty"`
 	Seeds        int     `json:"seeds,omitempty"` // in means: how many seeds were averaged

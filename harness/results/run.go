@@ -38,7 +38,7 @@ func RunScenarios(scs []*suite.Scenario, points []suite.Point, seeds int, jobs [
 			seed := c.Run.Seed
 			row.Scenario, row.ScenarioHash, row.Point = sc.ID(), sc.Hash(), c.Run.Name
 			row.Accelerator = sc.AcceleratorLabel()
-			row.Rate, row.SLOMult, row.Seed = c.Run.Rate, c.Run.SLOMult, &seed
+			row.Rate, row.Utilisation, row.SLOMult, row.Seed = c.Run.Rate, c.Run.Utilisation, c.Run.SLOMult, &seed
 			res.Results = append(res.Results, row)
 		}
 		res.Means = append(res.Means, Means(res.Results[len(res.Results)-len(cells):])...)

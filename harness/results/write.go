@@ -11,6 +11,7 @@ import (
 
 	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/harness/stats"
+	"github.com/sparsebench/sparsebench/suite"
 )
 
 // The output formats of `run --format`: Table, JSON and CSV.
@@ -129,8 +130,8 @@ func writeRunTable(buf *bytes.Buffer, res *Run) {
 // startRunBlock prints the heading of one scenario and point, m being its
 // first mean and g that scheduler's rows, and returns the block's table.
 func startRunBlock(buf *bytes.Buffer, m Row, g []Row) *tabwriter.Writer {
-	fmt.Fprintf(buf, "%s %s (hash %s): %g requests/s, SLO ×%g, %d requests, %d seeds; mean ± 95%% CI over seeds\n",
-		m.Scenario, m.Point, shortHash(m.ScenarioHash), m.Rate, m.SLOMult, requestsOf(g), len(g))
+	fmt.Fprintf(buf, "%s %s (hash %s): %s, SLO ×%g, %d requests, %d seeds; mean ± 95%% CI over seeds\n",
+		m.Scenario, m.Point, shortHash(m.ScenarioHash), suite.DescribeLoad(m.Rate, m.Utilisation), m.SLOMult, requestsOf(g), len(g))
 	if m.Accelerator != "" {
 		fmt.Fprintf(buf, "NOT the scenario's reference results: latencies from %s\n", m.Accelerator)
 	}
