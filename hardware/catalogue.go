@@ -103,12 +103,15 @@ func BuildCatalogue(variants []Variant, samples int, seed uint64, opts BuildOpti
 		}
 		items, lat = items[:total], lat[:total]
 		sp := make([]float64, total)
-		wd := 1 - v.WeightSparsity
+		wd, err := v.layerDensities(pat, n)
+		if err != nil {
+			return nil, fail(err)
+		}
 		for k := 0; k < samples; k++ {
 			next(&draw)
 			for i := range fam.Layers {
 				it := &items[k*n+i]
-				*it = accelerator.Item{Layer: fam.Layers[i], Pattern: pat, WeightDensity: wd, ActDensity: 1 - draw.Sparsity[i]}
+				*it = accelerator.Item{Layer: fam.Layers[i], Pattern: pat, WeightDensity: wd[i], ActDensity: 1 - draw.Sparsity[i]}
 				if draw.LoadBalance != nil {
 					it.LoadBalance = draw.LoadBalance[i]
 				}

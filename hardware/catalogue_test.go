@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"github.com/sparsebench/sparsebench/plugins/accelerator"
 )
 
@@ -175,6 +176,9 @@ func TestBuildCatalogueErrors(t *testing.T) {
 		{"pruned attention", []Variant{{Family: "bert", Pattern: "unstructured", WeightSparsity: 0.5}}, 10, BuildOptions{}, "attention family bert has dense weights"},
 		{"duplicate", []Variant{{Family: "bert"}, {Family: "bert"}}, 10, BuildOptions{}, "variants[1]: name bert/dense repeats variants[0]"},
 		{"bad params", []Variant{{Family: "vgg16"}}, 10, BuildOptions{Sparsity: map[string]SparsityParams{"vgg16": {Mean: 2}}}, "sparsity parameters of vgg16: mean: must be in [0, 0.99]"},
+		{"layer rates too few", []Variant{{Family: "vgg16", Pattern: "block:4", WeightSparsity: 0.2, LayerWeightSparsity: []float64{0.2, 0.2}}}, 10, BuildOptions{}, "layer_weight_sparsity has 2 entries; the family has 16 layers"},
+		{"layer rate 1", []Variant{{Family: "vgg16", Pattern: "block:4", WeightSparsity: 0.2, LayerWeightSparsity: append(make([]float64, 15), 1)}}, 10, BuildOptions{}, "layer_weight_sparsity[15] = 1; want a fraction in [0, 1)"},
+		{"layer rate under N:M", []Variant{{Family: "vgg16", Pattern: "nm-block:2:4", WeightSparsity: 0.5, LayerWeightSparsity: make([]float64, 16)}}, 10, BuildOptions{}, "layer_weight_sparsity[0]: pattern nm-block:2:4 keeps at most 2 of every 4 weights"},
 		{"wrong accelerator", []Variant{{Family: "bert"}}, 10, BuildOptions{Accelerators: []accelerator.Accelerator{NewEyerissV2()}}, "hardware/zoo/bert.toml:12: layer encoder.0: attention layers cannot run on eyeriss-v2"},
 	}
 	for _, tc := range tests {
@@ -197,6 +201,8 @@ func TestVariantNames(t *testing.T) {
 		{Variant{Family: "resnet50", Pattern: "filter", WeightSparsity: 0.5}, "resnet50/filter-50"},
 		{Variant{Family: "vgg16", Pattern: "unstructured", WeightSparsity: 0.625}, "vgg16/unstructured-62.5"},
 		{Variant{Family: "vgg16", Pattern: "nm-block:1:8", WeightSparsity: 0.875}, "vgg16/nm-1:8-87.5"},
+		{Variant{Family: "vgg16", Pattern: "block:4", WeightSparsity: 0.2}, "vgg16/block4-20"},
+		{Variant{Family: "vgg16", Pattern: "block:16", WeightSparsity: 0.225}, "vgg16/block16-22.5"},
 		{Variant{Family: "bert"}, "bert/dense"},
 		{Variant{Family: "bert", Pattern: "dense"}, "bert/dense"},
 	}
@@ -219,21 +225,73 @@ func TestVariantNames(t *testing.T) {
 	if n, _ := named.ResolvedName(); n != "bert-squad" {
 		t.Errorf("explicit name ignored: %q", n)
 	}
-	for _, bad := range []string{"resnet50", "/dense", "resnet50/unstructured", "resnet50/unstructured-100", "resnet50/block-60", "resnet50/nm-2:4-20", "resnet50/unstructured-60.0"} {
+	for _, bad := range []string{"resnet50", "/dense", "resnet50/unstructured", "resnet50/unstructured-100", "resnet50/block-60", "resnet50/block0-60", "resnet50/blockx-60", "resnet50/nm-2:4-20", "resnet50/unstructured-60.0"} {
 		if v, err := ParseVariantName(bad); err == nil {
 			t.Errorf("ParseVariantName(%q) = %+v, want an error", bad, v)
 		}
 	}
 }
 
+// Per-layer rates reach the layers: a layer left at 0 costs what the
+// unpruned layer costs, a pruned one what the uniform variant at its rate
+// costs; and block pruning thins products as unstructured pruning does
+// (SPEC §7.1).
+func TestLayerWeightSparsity(t *testing.T) {
+	// One name for every variant: each variant's samples come from a
+	// stream named after it, so equal names give equal activations.
+	build := func(v Variant) *catalogue.Catalogue {
+		t.Helper()
+		v.Name = "vgg16/same-inputs"
+		cat, err := BuildCatalogue([]Variant{v}, 3, 7, BuildOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cat
+	}
+	fam, err := BuiltinZoo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vgg, err := fam.Family("vgg16")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rates := make([]float64, len(vgg.Layers))
+	for i := 1; i < len(rates); i += 2 {
+		rates[i] = 0.25
+	}
+	for _, pat := range []string{"unstructured", "block:4", "filter"} {
+		mixed := build(Variant{Family: "vgg16", Pattern: pat, WeightSparsity: 0.2, LayerWeightSparsity: rates})
+		dense := build(Variant{Family: "vgg16"})
+		uniform := build(Variant{Family: "vgg16", Pattern: pat, WeightSparsity: 0.25})
+		for k := range mixed.Models[0].Samples {
+			got := mixed.Models[0].Samples[k].Latency
+			for i := range got {
+				want := dense.Models[0].Samples[k].Latency[i]
+				if rates[i] > 0 {
+					want = uniform.Models[0].Samples[k].Latency[i]
+				}
+				if got[i] != want {
+					t.Errorf("%s sample %d layer %d: latency %g, want %g (rate %g)", pat, k, i, got[i], want, rates[i])
+				}
+			}
+		}
+	}
+	un := build(Variant{Family: "vgg16", Pattern: "unstructured", WeightSparsity: 0.25})
+	bl := build(Variant{Family: "vgg16", Pattern: "block:4", WeightSparsity: 0.25})
+	if diff := cmp.Diff(un.Models[0].AvgLatency, bl.Models[0].AvgLatency); diff != "" {
+		t.Errorf("block:4 and unstructured at 25%% differ on eyeriss-v2 (-unstructured +block):\n%s", diff)
+	}
+}
+
 func TestParsePattern(t *testing.T) {
-	for _, spec := range []string{"dense", "unstructured", "filter", "nm-block:2:4", "nm-block:1:1"} {
+	for _, spec := range []string{"dense", "unstructured", "filter", "nm-block:2:4", "nm-block:1:1", "block:4", "block:1"} {
 		p, err := accelerator.ParsePattern(spec)
 		if err != nil || p.String() != spec {
 			t.Errorf("ParsePattern(%q) = %v, %v", spec, p, err)
 		}
 	}
-	for _, spec := range []string{"", "nm", "nm-block:2", "nm-block:a:4", "nm-block:0:4", "nm-block:5:4", "Unstructured"} {
+	for _, spec := range []string{"", "nm", "nm-block:2", "nm-block:a:4", "nm-block:0:4", "nm-block:5:4", "Unstructured", "block", "block:0", "block:-4", "block:4:4"} {
 		if p, err := accelerator.ParsePattern(spec); err == nil {
 			t.Errorf("ParsePattern(%q) = %v, want an error", spec, p)
 		}

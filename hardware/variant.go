@@ -19,6 +19,7 @@ import (
 //	resnet50/unstructured-60    unstructured, 60 % of weights zero
 //	resnet50/nm-2:4-60          nm-block:2:4, 60 % of weights zero
 //	resnet50/filter-50          filter pruning, 50 % of filters removed
+//	resnet50/block4-20          block:4, 20 % of weights zero
 //	bert/dense                  attention families
 //
 // The rate is the weight sparsity in percent, without trailing zeros
@@ -28,8 +29,14 @@ type Variant struct {
 	// Pattern is a ParsePattern spec; empty means dense.
 	Pattern string `toml:"pattern,omitempty" json:"pattern,omitempty"`
 	// WeightSparsity is the fraction of weights (for filter pruning, of
-	// filters) removed, in [0, 1).
+	// filters) removed, in [0, 1). With LayerWeightSparsity it is the
+	// variant's nominal rate, used in its name only (as the artifact's
+	// "sparse20" models are pruned 20–25 % layer by layer).
 	WeightSparsity float64 `toml:"weight_sparsity,omitempty" json:"weight_sparsity,omitempty"`
+	// LayerWeightSparsity optionally gives every layer its own rate, one
+	// entry per layer of the family, each in [0, 1) and possible under the
+	// pattern; 0 leaves a layer unpruned.
+	LayerWeightSparsity []float64 `toml:"layer_weight_sparsity,omitempty" json:"layer_weight_sparsity,omitempty"`
 	// Name overrides the canonical name.
 	Name string `toml:"name,omitempty" json:"name,omitempty"`
 }
@@ -69,6 +76,8 @@ func (v Variant) CanonicalName() (string, error) {
 		return fmt.Sprintf("%s/unstructured-%s", v.Family, pct), nil
 	case accelerator.NMBlock:
 		return fmt.Sprintf("%s/nm-%d:%d-%s", v.Family, p.N, p.M, pct), nil
+	case accelerator.Block:
+		return fmt.Sprintf("%s/block%d-%s", v.Family, p.M, pct), nil
 	case accelerator.Filter:
 		return fmt.Sprintf("%s/filter-%s", v.Family, pct), nil
 	}
@@ -90,7 +99,7 @@ func (v Variant) ResolvedName() (string, error) {
 // ParseVariantName reads a canonical variant name back into a Variant.
 func ParseVariantName(name string) (Variant, error) {
 	bad := func(why string) (Variant, error) {
-		return Variant{}, fmt.Errorf("variant name %q: %s; want FAMILY/dense, FAMILY/unstructured-PCT, FAMILY/nm-N:M-PCT or FAMILY/filter-PCT", name, why)
+		return Variant{}, fmt.Errorf("variant name %q: %s; want FAMILY/dense, FAMILY/unstructured-PCT, FAMILY/nm-N:M-PCT, FAMILY/blockM-PCT or FAMILY/filter-PCT", name, why)
 	}
 	family, rest, ok := strings.Cut(name, "/")
 	if !ok || family == "" {
@@ -114,6 +123,8 @@ func ParseVariantName(name string) (Variant, error) {
 		v.Pattern = pat
 	case strings.HasPrefix(pat, "nm-"):
 		v.Pattern = "nm-block:" + strings.TrimPrefix(pat, "nm-")
+	case strings.HasPrefix(pat, "block"):
+		v.Pattern = "block:" + strings.TrimPrefix(pat, "block")
 	default:
 		return bad(fmt.Sprintf("unknown pattern %q", pat))
 	}
@@ -125,4 +136,30 @@ func ParseVariantName(name string) (Variant, error) {
 		return bad(fmt.Sprintf("not canonical (canonical form: %s)", canon))
 	}
 	return v, nil
+}
+
+// layerDensities are the weight densities of the variant's n layers: 1 −
+// the layer's own rate when LayerWeightSparsity is set, else 1 − the
+// variant's rate for every layer. Each must be possible under p.
+func (v Variant) layerDensities(p accelerator.Pattern, n int) ([]float64, error) {
+	out := make([]float64, n)
+	if v.LayerWeightSparsity == nil {
+		for i := range out {
+			out[i] = 1 - v.WeightSparsity
+		}
+		return out, nil
+	}
+	if len(v.LayerWeightSparsity) != n {
+		return nil, fmt.Errorf("layer_weight_sparsity has %d entries; the family has %d layers", len(v.LayerWeightSparsity), n)
+	}
+	for i, ws := range v.LayerWeightSparsity {
+		if !(ws >= 0 && ws < 1) {
+			return nil, fmt.Errorf("layer_weight_sparsity[%d] = %v; want a fraction in [0, 1)", i, ws)
+		}
+		if err := p.CheckDensity(1 - ws); err != nil {
+			return nil, fmt.Errorf("layer_weight_sparsity[%d]: %w", i, err)
+		}
+		out[i] = 1 - ws
+	}
+	return out, nil
 }

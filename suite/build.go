@@ -219,7 +219,7 @@ func (s *Scenario) Sweep(name string) (Sweep, bool) {
 func buildCatalogue(s *Scenario, acc accelerator.Accelerator) (*catalogue.Catalogue, error) {
 	vs := make([]hardware.Variant, len(s.Variants))
 	for i, v := range s.Variants {
-		vs[i] = hardware.Variant{Family: v.Family, Pattern: v.Pattern, WeightSparsity: v.WeightSparsity}
+		vs[i] = hardware.Variant{Family: v.Family, Pattern: v.Pattern, WeightSparsity: v.WeightSparsity, LayerWeightSparsity: v.LayerWeightSparsity}
 	}
 	return hardware.BuildCatalogue(vs, s.Dataset.Samples, s.Dataset.Seed, hardware.BuildOptions{
 		Sparsity:     s.Sparsity,

@@ -86,6 +86,9 @@ type Variant struct {
 	// Share of the traffic; omitted on every variant, variants are drawn
 	// uniformly (SPEC §1).
 	Share float64 `toml:"share" json:"share,omitempty"`
+	// LayerWeightSparsity gives every layer its own pruning rate
+	// (hardware.Variant); WeightSparsity then only names the variant.
+	LayerWeightSparsity []float64 `toml:"layer_weight_sparsity" json:"layer_weight_sparsity,omitempty"`
 }
 
 // Arrivals is the arrival process.
@@ -452,6 +455,21 @@ func (v *validator) check() {
 		} else if perr == nil {
 			if err := pat.CheckDensity(1 - vr.WeightSparsity); err != nil {
 				v.addKey(p+".weight_sparsity", "%v", err)
+			}
+		}
+		if vr.LayerWeightSparsity != nil && ferr == nil {
+			if len(vr.LayerWeightSparsity) != len(fam.Layers) {
+				v.addKey(p+".layer_weight_sparsity", "%d entries; family %s has %d layers, want one rate per layer", len(vr.LayerWeightSparsity), vr.Family, len(fam.Layers))
+			}
+			for j, ws := range vr.LayerWeightSparsity {
+				lp := fmt.Sprintf("%s.layer_weight_sparsity[%d]", p, j)
+				if !(ws >= 0 && ws < 1) {
+					v.addKey(lp, "%g; want a fraction in [0, 1)", ws)
+				} else if perr == nil {
+					if err := pat.CheckDensity(1 - ws); err != nil {
+						v.addKey(lp, "%v", err)
+					}
+				}
 			}
 		}
 		if explicitShares && !(vr.Share > 0 && vr.Share <= 1) {

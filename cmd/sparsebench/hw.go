@@ -85,7 +85,7 @@ func runHWLatency(args []string, stdout, stderr io.Writer) error {
 		hwLatencyExample, stderr)
 	accName := fs.String("accelerator", "", "accelerator model `NAME`: "+strings.Join(hardware.Names(), ", ")+" (default: the one that runs the model's layers)")
 	model := fs.String("model", "", "model `FAMILY` from the zoo (see 'sparsebench hw models'); required")
-	pattern := fs.String("pattern", "dense", "static weight `PATTERN`: dense, unstructured, nm-block:N:M or filter")
+	pattern := fs.String("pattern", "dense", "static weight `PATTERN`: dense, unstructured, nm-block:N:M, block:M or filter")
 	wSparsity := fs.Float64("weight-sparsity", 0, "fraction `S` of weights (filter: of filters) pruned, in [0, 1)")
 	aSparsity := fs.Float64("act-sparsity", 0.5, "activation sparsity `S` of every layer, in [0, 1); for attention 1 − d, d the kept fraction of the score matrix")
 	loadBalance := fs.Float64("load-balance", 0, "attention load balance `B` in (0, 1] (default: the family's generator mean)")

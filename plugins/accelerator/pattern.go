@@ -19,17 +19,22 @@ const (
 	NMBlock
 	// Filter pruning removes whole output channels (filters).
 	Filter
+	// Block pruning zeroes blocks of M consecutive weights of a filter
+	// together, at any rate (SparseML's "block4" mask, M = 4).
+	Block
 )
 
 // Pattern is a static weight-sparsity pattern. The zero value is Dense.
 type Pattern struct {
 	Kind PatternKind
-	// N and M are the block parameters of NMBlock, zero otherwise.
+	// N and M are the block parameters of NMBlock; Block uses M, the
+	// block size, with N = 0; other kinds leave both zero.
 	N, M int
 }
 
-// ParsePattern reads a pattern spec: "dense", "unstructured", "filter" or
-// "nm-block:N:M" (1 ≤ N ≤ M), e.g. "nm-block:2:4".
+// ParsePattern reads a pattern spec: "dense", "unstructured", "filter",
+// "nm-block:N:M" (1 ≤ N ≤ M), e.g. "nm-block:2:4", or "block:M" (M ≥ 1),
+// e.g. "block:4".
 func ParsePattern(spec string) (Pattern, error) {
 	switch spec {
 	case "dense":
@@ -49,7 +54,15 @@ func ParsePattern(spec string) (Pattern, error) {
 		p := Pattern{Kind: NMBlock, N: n, M: m}
 		return p, p.Validate()
 	}
-	return Pattern{}, fmt.Errorf("unknown pattern %q; want dense, unstructured, nm-block:N:M or filter", spec)
+	if rest, ok := strings.CutPrefix(spec, "block:"); ok {
+		m, err := strconv.Atoi(rest)
+		if err != nil {
+			return Pattern{}, fmt.Errorf("pattern %q: want block:M with an integer block size M, e.g. block:4", spec)
+		}
+		p := Pattern{Kind: Block, M: m}
+		return p, p.Validate()
+	}
+	return Pattern{}, fmt.Errorf("unknown pattern %q; want dense, unstructured, nm-block:N:M, block:M or filter", spec)
 }
 
 // Validate checks the N:M block parameters.
@@ -62,6 +75,10 @@ func (p Pattern) Validate() error {
 	case NMBlock:
 		if p.N < 1 || p.M < p.N {
 			return fmt.Errorf("pattern nm-block:%d:%d: want 1 ≤ N ≤ M", p.N, p.M)
+		}
+	case Block:
+		if p.N != 0 || p.M < 1 {
+			return fmt.Errorf("pattern block:%d: want a block size ≥ 1", p.M)
 		}
 	default:
 		return fmt.Errorf("unknown pattern kind %d", p.Kind)
@@ -78,6 +95,8 @@ func (p Pattern) String() string {
 		return "unstructured"
 	case NMBlock:
 		return fmt.Sprintf("nm-block:%d:%d", p.N, p.M)
+	case Block:
+		return fmt.Sprintf("block:%d", p.M)
 	case Filter:
 		return "filter"
 	}

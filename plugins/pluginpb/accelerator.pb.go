@@ -242,8 +242,8 @@ func (x *LatenciesReply) GetLatency() []float64 {
 type Item struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Layer *Layer                 `protobuf:"bytes,1,opt,name=layer,proto3" json:"layer,omitempty"`
-	// Static weight-sparsity pattern: "dense", "unstructured", "filter" or
-	// "nm-block:N:M".
+	// Static weight-sparsity pattern: "dense", "unstructured", "filter",
+	// "nm-block:N:M" or "block:M".
 	Pattern       string  `protobuf:"bytes,2,opt,name=pattern,proto3" json:"pattern,omitempty"`
 	WeightDensity float64 `protobuf:"fixed64,3,opt,name=weight_density,json=weightDensity,proto3" json:"weight_density,omitempty"`
 	ActDensity    float64 `protobuf:"fixed64,4,opt,name=act_density,json=actDensity,proto3" json:"act_density,omitempty"`
