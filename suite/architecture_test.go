@@ -55,6 +55,7 @@ var layers = []string{
 	// Scenarios, then what is computed from runs of them.
 	"suite",
 	"harness/results",
+	"harness/study",
 	"harness/leaderboard",
 	"harness/verify",
 	"golden",

@@ -17,6 +17,7 @@ var helpPaths = [][]string{
 	{"schedulers"},
 	{"plugin"}, {"plugin", "serve"}, {"plugin", "serve", "scheduler"}, {"plugin", "serve", "accelerator"}, {"plugin", "check"},
 	{"leaderboard"},
+	{"study"}, {"study", "ablation"}, {"study", "compare"},
 	{"hw"}, {"hw", "latency"}, {"hw", "models"}, {"hw", "import-csv"}, {"hw", "sparsity"}, {"hw", "measure"}, {"hw", "fit"},
 	{"verify"},
 	{"version"},

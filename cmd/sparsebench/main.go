@@ -51,6 +51,7 @@ Commands:
   schedulers   list the built-in scheduling policies
   plugin       serve built-in policies as plugins, or check a third-party plugin
   leaderboard  rank schedulers with confidence intervals; write Markdown, CSV, JSON, HTML and plots
+  study        the monitor ablation, or one policy against every other built-in, paired over seeds
   hw           reference accelerator models and the model zoo
   verify       re-run a published leaderboard.json or run --format json output and check every number
   version      print the version, the source revision and the Go version
@@ -83,6 +84,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runLeaderboard(args[1:], stdout, stderr)
 	case "verify":
 		return runVerify(args[1:], stdout, stderr)
+	case "study":
+		return runStudy(args[1:], stdout, stderr)
 	case "hw":
 		if err := runHW(args[1:], stdout, stderr); err != nil && !errors.Is(err, errHelp) && !isExit(err) {
 			return usageErr(err)
@@ -102,4 +105,4 @@ func run(args []string, stdout, stderr io.Writer) error {
 }
 
 // commands are the command names, for suggestions.
-var commands = []string{"run", "scenarios", "trace", "schedulers", "plugin", "leaderboard", "hw", "verify", "version", "help"}
+var commands = []string{"run", "scenarios", "trace", "schedulers", "plugin", "leaderboard", "study", "hw", "verify", "version", "help"}

@@ -30,8 +30,8 @@ func runSchedulers(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, info.Estimate, yesNo(info.Monitor), yesNo(info.Oracle), params, e.Summary)
 	}
 	tw.Flush()
-	fmt.Fprintln(&buf, "\nSet parameters as NAME:key=value, e.g. dysta:beta=0.02, sdrm3:alpha=2, prema:levels=1/3/9.")
-	fmt.Fprintf(&buf, "beta and alpha take numbers in [0, %g], levels ascending numbers in (0, %g].\n", scheduler.MaxWeight, scheduler.MaxWeight)
+	fmt.Fprintln(&buf, "\nSet parameters as NAME:key=value, e.g. dysta:beta=0.02, sdrm3:alpha=2, prema:levels=1/3/9, dysta:monitor=off.")
+	fmt.Fprintf(&buf, "beta and alpha take numbers in [0, %g], levels ascending numbers in (0, %g]; monitor on or off (off: γ = 1).\n", scheduler.MaxWeight, scheduler.MaxWeight)
 	_, err := stdout.Write(buf.Bytes())
 	return err
 }

@@ -19,12 +19,7 @@ func GapCell(c *stats.Comparison) string {
 	if c == nil {
 		return "—"
 	}
-	s := stats.Format(c.Diff, stats.Percent)
-	num, _, _ := strings.Cut(s, "%")
-	if c.Diff.Center > 0 && strings.Trim(num, "0.") != "" && s != "n/a" {
-		s = "+" + s
-	}
-	return s
+	return stats.FormatDiff(c.Diff, stats.Percent)
 }
 
 // RankCell is "1", or "—" for unranked rows.

@@ -57,6 +57,19 @@ func Format(s Summary, u Unit) string {
 	return fixed(c, d) + sign + " ± " + fixed(h, d)
 }
 
+// FormatDiff renders a difference like Format, with a "+" before a
+// positive center that does not round to zero: "+1.2% ± 0.3", "-0.05 ±
+// 0.02", "0% ± 0".
+func FormatDiff(s Summary, u Unit) string {
+	out := Format(s, u)
+	num, _, _ := strings.Cut(out, "%")
+	num, _, _ = strings.Cut(num, " ")
+	if s.Center > 0 && strings.Trim(num, "0.") != "" && out != "n/a" {
+		out = "+" + out
+	}
+	return out
+}
+
 // FormatP renders a p-value as "p=0.016", "p<0.001" below 0.001, or "p=n/a"
 // for NaN.
 func FormatP(p float64) string {

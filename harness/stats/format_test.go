@@ -99,3 +99,30 @@ func TestFormatP(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatDiff(t *testing.T) {
+	sum := func(c, lo, hi float64, n int) stats.Summary {
+		return stats.Summary{Center: c, Lo: lo, Hi: hi, Confidence: 0.95, N: n}
+	}
+	tests := []struct {
+		s    stats.Summary
+		unit stats.Unit
+		want string
+	}{
+		{sum(0.012, 0.009, 0.015, 5), stats.Percent, "+1.2% ± 0.3"},
+		{sum(-0.012, -0.015, -0.009, 5), stats.Percent, "-1.2% ± 0.3"},
+		{sum(0.05, 0.03, 0.07, 5), stats.Plain, "+0.050 ± 0.020"},
+		{sum(-0.05, -0.07, -0.03, 5), stats.Plain, "-0.050 ± 0.020"},
+		// Rounds to zero at the interval's precision: no sign.
+		{sum(0.0001, -0.02, 0.0202, 5), stats.Plain, "0.000 ± 0.020"},
+		{sum(0, 0, 0, 5), stats.Percent, "0% ± 0"},
+		{sum(math.NaN(), 0, 0, 5), stats.Plain, "n/a"},
+		// One seed: the center alone, signed.
+		{sum(2.5, 2.5, 2.5, 1), stats.Plain, "+2.50"},
+	}
+	for _, tc := range tests {
+		if got := stats.FormatDiff(tc.s, tc.unit); got != tc.want {
+			t.Errorf("FormatDiff(%+v) = %q, want %q", tc.s, got, tc.want)
+		}
+	}
+}
