@@ -1,8 +1,14 @@
 package suite
 
 import (
+	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/BurntSushi/toml"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sparsebench/sparsebench/hardware"
 )
 
 // measuredMVP is mobile-visual-perception with its MobileNet-V1 variants
@@ -55,6 +61,41 @@ func TestScenarioMeasuredFamilyProblems(t *testing.T) {
 			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
 		} else if strings.Count(err.Error(), tc.want) != 1 {
 			t.Errorf("%s: reported more than once:\n%v", tc.name, err)
+		}
+	}
+}
+
+// mobile-visual-perception@v2's generator tables are exactly what
+// `sparsebench hw fit --family F` prints for each family (SPEC §1.10): a
+// change to the fit or to the measured data shows up here, and a v2 table
+// edited by hand does too.
+func TestV2SparsityIsTheFit(t *testing.T) {
+	sc := resolve(t, "mobile-visual-perception@v2")
+	zoo, err := hardware.BuiltinZoo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"resnet50", "vgg16", "mobilenet", "ssd300"} {
+		fam, err := zoo.Family(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, f, err := hardware.FittedSparsity(fam)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := hardware.WriteFittedSparsity(&buf, fam, p, f); err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Sparsity map[string]hardware.SparsityParams `toml:"sparsity"`
+		}
+		if _, err := toml.Decode(buf.String(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(doc.Sparsity[name], sc.Sparsity[name]); diff != "" {
+			t.Errorf("[sparsity.%s] differs from hw fit (-fit +scenario):\n%s", name, diff)
 		}
 	}
 }
