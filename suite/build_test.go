@@ -386,10 +386,14 @@ func TestTraceProcess(t *testing.T) {
 
 func TestResolve(t *testing.T) {
 	s := builtinSuite(t)
-	for _, id := range []string{"mobile-visual-perception", "mobile-visual-perception@v1"} {
+	for id, want := range map[string]string{
+		"mobile-visual-perception":    "mobile-visual-perception@v2", // the latest
+		"mobile-visual-perception@v2": "mobile-visual-perception@v2",
+		"mobile-visual-perception@v1": "mobile-visual-perception@v1", // released versions stay loadable
+	} {
 		sc, err := s.Resolve(id)
-		if err != nil || sc.ID() != "mobile-visual-perception@v1" {
-			t.Errorf("Resolve(%q) = %v, %v", id, sc, err)
+		if err != nil || sc.ID() != want {
+			t.Errorf("Resolve(%q) = %v, %v; want %s", id, sc.ID(), err, want)
 		}
 	}
 	for id, msg := range map[string]string{

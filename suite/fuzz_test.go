@@ -165,13 +165,23 @@ func checkValid(t *testing.T, sc *Scenario) {
 	if shares != 0 && math.Abs(shares-1) > 1e-6 {
 		t.Errorf("shares summing to %g accepted", shares)
 	}
+	// A load is a rate or a utilisation in (0, MaxUtilisation], never both.
+	load := func(what string, p Point) {
+		if p.Utilisation != 0 {
+			if p.Rate != 0 || !(p.Utilisation > 0 && p.Utilisation <= MaxUtilisation) {
+				t.Errorf("%s: rate %g, utilisation %g accepted", what, p.Rate, p.Utilisation)
+			}
+			return
+		}
+		finitePos(what+".rate", p.Rate)
+	}
 	for i, p := range sc.Points {
-		finitePos(fmt.Sprintf("operating_points[%d].rate", i), p.Rate)
+		load(fmt.Sprintf("operating_points[%d]", i), p)
 		finitePos(fmt.Sprintf("operating_points[%d].slo_mult", i), p.SLOMult)
 	}
 	for _, sw := range sc.Sweeps {
 		for _, p := range sc.Grid(sw) {
-			finitePos("sweep rate", p.Rate)
+			load("sweep point", p)
 			finitePos("sweep slo_mult", p.SLOMult)
 		}
 	}

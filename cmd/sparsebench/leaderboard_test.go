@@ -77,7 +77,7 @@ func TestLeaderboardDeterministic(t *testing.T) {
 func TestLeaderboardOutputs(t *testing.T) {
 	files := smallLeaderboard(t, "--scheduler", "fcfs,edf,dysta,dysta-oracle")
 	md := string(files["leaderboard.md"])
-	for _, want := range []string{"## mobile-visual-perception@v1", "dysta-oracle (oracle, upper bound)",
+	for _, want := range []string{"## mobile-visual-perception@v2", "dysta-oracle (oracle, upper bound)",
 		"violations vs dysta-oracle", "60 requests per run", "note: --requests 60"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("leaderboard.md lacks %q", want)
@@ -123,8 +123,8 @@ func TestLeaderboardHTML(t *testing.T) {
 			t.Errorf("index.html is not self-contained: has %q", bad)
 		}
 	}
-	for _, stem := range []string{"tradeoff-mobile-visual-perception-v1-paper-3rps", "cdf-mobile-visual-perception-v1-paper-3rps",
-		"sweep-mobile-visual-perception-v1-slo-violation-rate", "sweep-mobile-visual-perception-v1-rate-antt"} {
+	for _, stem := range []string{"tradeoff-mobile-visual-perception-v2-paper-3rps", "cdf-mobile-visual-perception-v2-paper-3rps",
+		"sweep-mobile-visual-perception-v2-slo-violation-rate", "sweep-mobile-visual-perception-v2-rate-antt"} {
 		if !bytes.HasPrefix(files["plots/"+stem+".png"], []byte("\x89PNG")) {
 			t.Errorf("plots/%s.png missing or not a PNG", stem)
 		}

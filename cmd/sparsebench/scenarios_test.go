@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -99,12 +100,12 @@ func scnLine(text, needle string) int {
 func TestScenariosList(t *testing.T) {
 	out := scnOK(t, "scenarios", "list")
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
-	if len(lines) != 4 || !strings.HasPrefix(lines[0], "id ") {
-		t.Fatalf("want a header and three scenarios:\n%s", out)
-	}
 	s, err := suite.Builtin()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(lines) != len(s.All())+1 || !strings.HasPrefix(lines[0], "id ") {
+		t.Fatalf("want a header and %d scenario versions:\n%s", len(s.All()), out)
 	}
 	for i, sc := range s.All() {
 		f := strings.Fields(lines[i+1])
@@ -162,7 +163,7 @@ func TestScenariosValidate(t *testing.T) {
 	dir := t.TempDir()
 	text := scnBuiltinText(t, mvp)
 	good := scnWrite(t, dir, "good.toml", text)
-	sc := scnScenario(t, mvp)
+	sc := scnScenario(t, mvp+"@v1") // the text is v1's
 	out := scnOK(t, "scenarios", "validate", good)
 	if want := fmt.Sprintf("%s: ok (%s, hash %s)\n", good, sc.ID(), sc.Hash()[:12]); out != want {
 		t.Errorf("validate good file:\n got %q\nwant %q", out, want)
@@ -233,7 +234,13 @@ func TestRunScenarioJSON(t *testing.T) {
 					t.Errorf("no row for %s at %s seed %d", s, p.Name, seed)
 					continue
 				}
-				if r.Rate != p.Rate || r.SLOMult != p.SLOMult {
+				if p.Utilisation != 0 {
+					// A point given by its load: the rate is resolved, and
+					// offers the declared utilisation (SPEC §8.4).
+					if math.Abs(r.Utilisation-p.Utilisation) > 1e-9 || r.Rate <= 0 || r.SLOMult != p.SLOMult {
+						t.Errorf("%s %s: rate %g utilisation %g slo %g, want utilisation %g slo %g", s, p.Name, r.Rate, r.Utilisation, r.SLOMult, p.Utilisation, p.SLOMult)
+					}
+				} else if r.Rate != p.Rate || r.SLOMult != p.SLOMult {
 					t.Errorf("%s %s: rate %g slo %g, want %g %g", s, p.Name, r.Rate, r.SLOMult, p.Rate, p.SLOMult)
 				}
 			}
@@ -274,7 +281,7 @@ func TestRunScenarioJSON(t *testing.T) {
 // the metrics of the seed-3 row of the scenario run at the point the trace
 // used (the scenario's default rate and SLO multiplier).
 func TestTraceReplayCLI(t *testing.T) {
-	for _, id := range []string{mvp, "arvr-hand-tracking"} {
+	for _, id := range []string{mvp, "arvr-hand-tracking", "datacenter-personal-assistant"} {
 		t.Run(id, func(t *testing.T) {
 			sc := scnScenario(t, id)
 			file := filepath.Join(t.TempDir(), "seed3.json")

@@ -174,15 +174,15 @@ func traceRunJSON(path string, jobs []harness.Job) ([]byte, error) {
 
 // The shared result files.
 var (
-	// smallLeaderboard: `leaderboard --scenario mobile-visual-perception
+	// smallLeaderboard: `leaderboard --scenario mobile-visual-perception@v1
 	// --seeds 2 --requests 60 --scheduler fcfs,edf,dysta,dysta-oracle`.
 	smallLeaderboard = &fixture{name: "leaderboard.json", make: func() ([]byte, error) {
-		return leaderboardJSON("mobile-visual-perception", 2, 60, builtinJobs("fcfs,edf,dysta,dysta-oracle"), nil)
+		return leaderboardJSON("mobile-visual-perception@v1", 2, 60, builtinJobs("fcfs,edf,dysta,dysta-oracle"), nil)
 	}}
-	// smallRun: `run --scenario mobile-visual-perception --seeds 2
+	// smallRun: `run --scenario mobile-visual-perception@v1 --seeds 2
 	// --requests 100 --scheduler fcfs,dysta,edf --format json`.
 	smallRun = &fixture{name: "run.json", make: func() ([]byte, error) {
-		return runJSON("mobile-visual-perception", nil, 2, 100, builtinJobs("fcfs,dysta,edf"), nil)
+		return runJSON("mobile-visual-perception@v1", nil, 2, 100, builtinJobs("fcfs,dysta,edf"), nil)
 	}}
 )
 

@@ -208,7 +208,7 @@ func TestVerifyTraceRun(t *testing.T) {
 		t.Errorf("tampered trace run: exit %d\n%s", code, vout)
 	}
 	// The trace must be the one replayed: another trace fails the rows.
-	sc, err := scenario("mobile-visual-perception")
+	sc, err := scenario("mobile-visual-perception@v1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +238,7 @@ func TestVerifyPlugins(t *testing.T) {
 	dir := t.TempDir()
 
 	// run --scheduler-plugin: its rows record the plugin's checksum.
-	data, err := runJSON("mobile-visual-perception", nil, 1, 60, append(builtinJobs("fcfs"), lineup.Plugin(plug, host.Config{})),
+	data, err := runJSON("mobile-visual-perception@v1", nil, 1, 60, append(builtinJobs("fcfs"), lineup.Plugin(plug, host.Config{})),
 		map[string]string{"edf-plugin": sum})
 	if err != nil {
 		t.Fatal(err)
