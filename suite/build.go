@@ -60,16 +60,11 @@ func (s *Scenario) MeanServiceTime() (float64, error) {
 	shares := s.shares()
 	var mean float64
 	for i := range cat.Models {
-		m := &cat.Models[i]
-		var iso float64
-		for k := range m.Samples {
-			iso += m.IsolatedLatency(k)
-		}
 		w := 1 / float64(len(cat.Models))
 		if shares != nil {
 			w = shares[i]
 		}
-		mean += w * (iso / float64(len(m.Samples)))
+		mean += w * cat.Models[i].MeanIsolatedLatency()
 	}
 	return mean, nil
 }

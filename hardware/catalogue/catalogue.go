@@ -183,12 +183,17 @@ func (c *Catalogue) checkShapes() error {
 func (c *Catalogue) MeanIsolatedLatency() float64 {
 	var s float64
 	for i := range c.Models {
-		m := &c.Models[i]
-		var iso float64
-		for k := range m.Samples {
-			iso += m.IsolatedLatency(k)
-		}
-		s += iso / float64(len(m.Samples))
+		s += c.Models[i].MeanIsolatedLatency()
 	}
 	return s / float64(len(c.Models))
+}
+
+// MeanIsolatedLatency is the model's isolated latency averaged over its
+// samples, in seconds.
+func (m *Model) MeanIsolatedLatency() float64 {
+	var iso float64
+	for k := range m.Samples {
+		iso += m.IsolatedLatency(k)
+	}
+	return iso / float64(len(m.Samples))
 }
