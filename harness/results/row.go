@@ -25,9 +25,9 @@ type Row struct {
 	// Utilisation is the offered load of the rate, rate × the mix's mean
 	// isolated latency (SPEC §8.4); above 1 the point is an overload.
 	Utilisation float64 `json:"utilisation,omitempty"`
-	SLOMult      float64 `json:"slo_mult,omitempty"`
-	Seed         *uint64 `json:"seed,omitempty"`
-	Seeds        int     `json:"seeds,omitempty"` // in means: how many seeds were averaged
+	SLOMult     float64 `json:"slo_mult,omitempty"`
+	Seed        *uint64 `json:"seed,omitempty"`
+	Seeds       int     `json:"seeds,omitempty"` // in means: how many seeds were averaged
 	// Accelerator is set when the latencies came from a substitute for the
 	// scenario's reference accelerator model (an accelerator plugin).
 	Accelerator string `json:"accelerator,omitempty"`
