@@ -98,13 +98,19 @@ func TestGoldenOutOfProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var jobs []harness.Job
+	var specs []policies.Spec
 	for _, name := range policies.Names() {
 		spec, err := policies.ParseSpec(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		jobs = append(jobs, lineup.Isolated([]policies.Spec{spec}, sparsebenchExe, host.Config{})...)
+		specs = append(specs, spec)
+	}
+	var procs lineup.Plugins
+	defer procs.Close()
+	jobs, err := procs.Isolated(specs, sparsebenchExe, host.Config{})
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, ps := range processScenarios {
 		t.Run(ps.id, func(t *testing.T) {

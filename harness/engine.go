@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/sparsebench/sparsebench/hardware/catalogue"
@@ -188,6 +189,12 @@ func Tables(cat *catalogue.Catalogue, requests int) *scheduler.Tables {
 type Job struct {
 	Label string
 	New   func() (scheduler.Scheduler, error)
+	// Lockstep, when positive, is how many runs of the job may be in
+	// flight at once outside the worker pool: their schedulers spend most
+	// of their time waiting on a plugin process that answers the runs
+	// together (host.Pool.Width), so the runs must advance together for
+	// the batching to pay. 0 runs the job in the worker pool.
+	Lockstep int
 }
 
 // RunAll runs every job on the same requests, in parallel on up to workers
@@ -203,14 +210,44 @@ func RunAll(cat *catalogue.Catalogue, reqs []workload.Request, jobs []Job, opt O
 		}
 		return outs, errs
 	}
-	parallel.ForEach(len(jobs), workers, func(i int) {
+	ForEachRun(len(jobs), jobs, func(i int) int { return i }, workers, func(i int) {
 		outs[i], errs[i] = p.RunJob(jobs[i], opt)
 	})
 	return outs, errs
 }
 
+// ForEachRun calls run(0..n-1), run i being a run of jobs[jobOf(i)]: the
+// runs of jobs without Lockstep on up to workers goroutines (≤ 0: one per
+// CPU), and at the same time the runs of each lockstep job on up to its
+// Lockstep goroutines of their own. Callers write results into slots
+// indexed by i, so outcomes do not depend on the scheduling.
+func ForEachRun(n int, jobs []Job, jobOf func(i int) int, workers int, run func(i int)) {
+	var pooled []int
+	lockstep := make([][]int, len(jobs))
+	for i := 0; i < n; i++ {
+		if j := jobOf(i); jobs[j].Lockstep > 0 {
+			lockstep[j] = append(lockstep[j], i)
+		} else {
+			pooled = append(pooled, i)
+		}
+	}
+	var wg sync.WaitGroup
+	for j, idx := range lockstep {
+		if len(idx) == 0 {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			parallel.ForEach(len(idx), jobs[j].Lockstep, func(k int) { run(idx[k]) })
+		}()
+	}
+	parallel.ForEach(len(pooled), workers, func(k int) { run(pooled[k]) })
+	wg.Wait()
+}
+
 // RunJob builds the job's scheduler, runs it, and closes it afterwards when
-// it can be closed (an out-of-process plugin, whose process must end).
+// it can be closed (an out-of-process plugin, whose session must end).
 func (p *Prepared) RunJob(job Job, opt Options) (*Outcome, error) {
 	s, err := job.New()
 	if err != nil {

@@ -36,6 +36,7 @@ var layers = []string{
 	"plugins/sdk",
 	// Built-in policies and the host side of the plugin protocol.
 	"plugins/policies",
+	"plugins/bundle",
 	"plugins/host",
 	// Data: the measured data set and what measures it (networks, photos),
 	// accelerator models make catalogues; requests are drawn from them.

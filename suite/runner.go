@@ -55,9 +55,10 @@ type GridOptions struct {
 
 // RunGrid runs every job on every point and seed. The traces are built
 // once per (point, seed) and shared by all jobs — common random numbers:
-// every scheduler sees exactly the same requests. All runs go through one
-// worker pool; cells come back ordered by point, seed, then job, whatever
-// the number of workers.
+// every scheduler sees exactly the same requests. The runs go through one
+// worker pool, except those of lockstep jobs, which advance together
+// beside it (harness.ForEachRun); cells come back ordered by point, seed,
+// then job, whatever the number of workers.
 func (s *Scenario) RunGrid(points []Point, seeds []uint64, jobs []harness.Job, o GridOptions) ([]Cell, error) {
 	workers := o.Workers
 	runs := make([]Run, len(points)*len(seeds))
@@ -84,7 +85,7 @@ func (s *Scenario) RunGrid(points []Point, seeds []uint64, jobs []harness.Job, o
 	cells := make([]Cell, len(prepared)*len(jobs))
 	opt := s.Options()
 	opt.TimeDecisions = o.TimeDecisions
-	parallel.ForEach(len(cells), workers, func(i int) {
+	harness.ForEachRun(len(cells), jobs, func(i int) int { return i % len(jobs) }, workers, func(i int) {
 		t, j := i/len(jobs), i%len(jobs)
 		r := runs[t]
 		c := Cell{Run: r, Scheduler: jobs[j].Label}

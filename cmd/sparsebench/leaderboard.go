@@ -87,17 +87,20 @@ func runLeaderboard(args []string, stdout, stderr io.Writer) error {
 	}
 	jobs := lineup.Builtin(specs)
 	if f.plugins != "" {
+		defer host.CleanupOnSignal()()
+		var procs lineup.Plugins
+		defer procs.Close()
 		paths := strings.Split(f.plugins, ",")
 		f.plugin.Stderr = stderr
-		pj, err := pluginJobs(paths, f.plugin)
+		pj, sums, err := pluginJobs(paths, f.plugin, &procs)
 		if err != nil {
 			return err
 		}
-		if f.pluginSums, err = pluginSums(paths, pj); err != nil {
+		f.pluginSums = sums
+		jobs = append(jobs, pj...)
+		if err := uniqueLabels(jobs); err != nil {
 			return err
 		}
-		jobs = append(jobs, pj...)
-		defer host.CleanupOnSignal()()
 	}
 	prog := newProgress(stderr, leaderboard.Steps(scs, f.seeds, len(jobs)))
 	defer prog.done()

@@ -41,12 +41,14 @@ func TestLeaderboardWithPlugin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(lb.Provenance.Plugins) != 1 || lb.Provenance.Plugins[0].Name != "edfplug" || lb.Provenance.Plugins[0].SHA256 != sum {
-		t.Errorf("provenance plugins = %+v, want edfplug with sha256 %s", lb.Provenance.Plugins, sum)
+	// The row is labelled with the identity the plugin declares (the
+	// built-in edf, version 1), not its file name.
+	if len(lb.Provenance.Plugins) != 1 || lb.Provenance.Plugins[0].Name != "edf@1" || lb.Provenance.Plugins[0].SHA256 != sum {
+		t.Errorf("provenance plugins = %+v, want edf@1 with sha256 %s", lb.Provenance.Plugins, sum)
 	}
 	md, _ := os.ReadFile(filepath.Join(out, "leaderboard.md"))
-	if !strings.Contains(string(md), "| edfplug |") {
-		t.Errorf("leaderboard.md has no edfplug row:\n%s", md)
+	if !strings.Contains(string(md), "| edf@1 |") {
+		t.Errorf("leaderboard.md has no edf@1 row:\n%s", md)
 	}
 	stdout.Reset()
 	if err := run([]string{"verify", "--plugin", plug, filepath.Join(out, "leaderboard.json")}, &stdout, &stderr); err != nil {

@@ -84,14 +84,15 @@ func (p *progress) jobs(jobs []harness.Job) []harness.Job {
 	}
 	out := make([]harness.Job, len(jobs))
 	for i, j := range jobs {
-		out[i] = harness.Job{Label: j.Label, New: func() (scheduler.Scheduler, error) {
+		out[i] = j
+		out[i].New = func() (scheduler.Scheduler, error) {
 			s, err := j.New()
 			if err != nil {
 				p.step()
 				return nil, err
 			}
 			return &steppingScheduler{Scheduler: s, step: p.step}, nil
-		}}
+		}
 	}
 	return out
 }

@@ -7,18 +7,18 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/sparsebench/sparsebench/hardware"
 	"github.com/sparsebench/sparsebench/hardware/catalogue"
 	"github.com/sparsebench/sparsebench/harness"
-	"github.com/sparsebench/sparsebench/harness/results"
 	"github.com/sparsebench/sparsebench/harness/workload"
+	"github.com/sparsebench/sparsebench/plugins/bundle"
 	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/lineup"
 	"github.com/sparsebench/sparsebench/plugins/policies"
@@ -96,55 +96,64 @@ func runPluginServe(args []string, stderr io.Writer) error {
 	return usageErr(errors.New("plugin serve: want `scheduler SPEC` or `accelerator NAME`"))
 }
 
-// pluginJobs are the harness jobs of third-party scheduler plugins, one
-// process per run. A job is labelled with its file name, or its path when
-// two plugins share a file name. cfg.SHA256 can only pin a single plugin.
-func pluginJobs(paths []string, cfg host.Config) ([]harness.Job, error) {
+// pluginJobs starts the third-party scheduler plugins of paths (executables
+// or bundle manifests), each once for all the command's runs, and returns
+// their jobs, labelled with each plugin's declared identity, and the
+// SHA-256 of what runs, by label, for the provenance. cfg.SHA256 can only
+// pin a single plugin.
+func pluginJobs(paths []string, cfg host.Config, ps *lineup.Plugins) ([]harness.Job, map[string]string, error) {
 	if err := cfg.Validate(); err != nil {
-		return nil, usageErr(err)
+		return nil, nil, usageErr(err)
 	}
 	if cfg.SHA256 != "" && len(paths) != 1 {
-		return nil, usageErr(fmt.Errorf("--plugin-sha256 pins one plugin; %d were given", len(paths)))
+		return nil, nil, usageErr(fmt.Errorf("--plugin-sha256 pins one plugin; %d were given", len(paths)))
 	}
-	base := map[string]int{}
-	for _, p := range paths {
-		if err := checkExecutable(p); err != nil {
-			return nil, usageErr(err)
+	progs := make([]*bundle.Program, len(paths))
+	for i, p := range paths {
+		prog, err := bundle.Open(p)
+		if err != nil {
+			return nil, nil, usageErr(err)
 		}
-		base[filepath.Base(p)]++
+		progs[i] = prog
 	}
 	jobs := make([]harness.Job, len(paths))
-	for i, p := range paths {
-		jobs[i] = lineup.Plugin(p, cfg)
-		if base[filepath.Base(p)] > 1 {
-			jobs[i].Label = p
+	sums := map[string]string{}
+	for i, prog := range progs {
+		job, _, err := ps.Plugin(prog, cfg)
+		if err != nil {
+			return nil, nil, err
 		}
+		if _, dup := sums[job.Label]; dup {
+			return nil, nil, usageErr(fmt.Errorf("plugins %s and another both declare themselves %s; their rows could not be told apart", prog.Path, job.Label))
+		}
+		jobs[i] = job
+		sums[job.Label] = prog.SHA256
 	}
-	return jobs, nil
+	return jobs, sums, nil
 }
 
-// pluginSums maps each plugin job's label to the SHA-256 of its executable,
-// for the provenance of the results.
-func pluginSums(paths []string, jobs []harness.Job) (map[string]string, error) {
-	sums := map[string]string{}
-	for i, j := range jobs {
-		sum, err := results.PluginSHA256(paths[i])
-		if err != nil {
-			return nil, usageErr(err)
+// uniqueLabels refuses a line-up in which two jobs share a label (a plugin
+// declaring the name and version of a built-in's spec, say).
+func uniqueLabels(jobs []harness.Job) error {
+	seen := map[string]bool{}
+	for _, j := range jobs {
+		if seen[j.Label] {
+			return usageErr(fmt.Errorf("two schedulers are labelled %q; their rows could not be told apart", j.Label))
 		}
-		sums[j.Label] = sum
+		seen[j.Label] = true
 	}
-	return sums, nil
+	return nil
 }
 
 // isolatedJobs run the built-in policies out of process, served by this
-// very binary; their results equal the in-process ones.
-func isolatedJobs(specs []policies.Spec, cfg host.Config) ([]harness.Job, error) {
+// very binary, one process per policy; their results equal the in-process
+// ones.
+func isolatedJobs(specs []policies.Spec, cfg host.Config, ps *lineup.Plugins) ([]harness.Job, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("--isolation process: cannot find the sparsebench binary to serve the policies: %w", err)
 	}
-	return lineup.Isolated(specs, exe, cfg), nil
+	return ps.Isolated(specs, exe, cfg)
 }
 
 // acceleratorPlugin starts the accelerator plugin at path (for
@@ -267,13 +276,14 @@ func runPluginCheck(args []string, stdout, stderr io.Writer) error {
 	if err := cfg.Validate(); err != nil {
 		return usageErr(err)
 	}
-	if err := checkExecutable(path); err != nil {
+	prog, err := bundle.Open(path)
+	if err != nil {
 		return usageErr(err)
 	}
 	stop := host.CleanupOnSignal()
 	defer stop()
 	cfg.Stderr = stderr
-	rows := conformance(path, cfg)
+	rows := conformance(prog, cfg)
 
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "Conformance of scheduler plugin %s\n\n", path)
@@ -301,11 +311,12 @@ func runPluginCheck(args []string, stdout, stderr io.Writer) error {
 
 // conformance runs the checks in order; a check that cannot run because an
 // earlier one failed is skipped.
-func conformance(path string, cfg host.Config) []checkRow {
+func conformance(prog *bundle.Program, cfg host.Config) []checkRow {
 	rows := []checkRow{
 		{check: "handshake and protocol"},
 		{check: "legal picks"},
 		{check: "determinism"},
+		{check: "lockstep"},
 		{check: "decision latency"},
 	}
 	skipFrom := func(i int, why string) []checkRow {
@@ -314,14 +325,20 @@ func conformance(path string, cfg host.Config) []checkRow {
 		}
 		return rows
 	}
+	// open starts the plugin afresh: each pass gets a process of its own.
+	open := func() (*host.Pool, func(), error) {
+		ps := new(lineup.Plugins)
+		_, pool, err := ps.Plugin(prog, cfg)
+		return pool, ps.Close, err
+	}
 
-	s, err := host.LaunchScheduler(path, nil, cfg)
+	pool, closePool, err := open()
 	if err != nil {
 		rows[0].result, rows[0].detail = "FAIL", err.Error()
 		return skipFrom(1, "needs a working handshake")
 	}
-	info, proto := s.Info(), s.Protocol()
-	s.Close()
+	info, proto := pool.Info(), pool.Protocol()
+	closePool()
 	caps := []string{}
 	if info.Monitor {
 		caps = append(caps, "monitor")
@@ -333,35 +350,40 @@ func conformance(path string, cfg host.Config) []checkRow {
 		caps = append(caps, "none")
 	}
 	rows[0].result = "PASS"
-	rows[0].detail = fmt.Sprintf("go-plugin protocol %d; scheduler %q version %q; estimate %s; capabilities: %s",
-		proto, info.Name, info.Version, info.Estimate, strings.Join(caps, ", "))
+	how := "lockstep: one process serves all runs"
+	if proto < 2 {
+		how = "session: one process per run (protocol 1; protocol 2 serves all runs from one process, much faster)"
+	}
+	rows[0].detail = fmt.Sprintf("go-plugin protocol %d (%s); scheduler %q version %q, rows labelled %s; estimate %s; capabilities: %s; sha256 %s",
+		proto, how, info.Name, info.Version, lineup.Identity(info), info.Estimate, strings.Join(caps, ", "), prog.SHA256)
 
 	traces, err := checkTraces()
 	if err != nil {
 		rows[1].result, rows[1].detail = "FAIL", err.Error()
 		return skipFrom(2, "needs the traces")
 	}
-	// Each trace runs twice, each time in a fresh process.
+	// Each trace runs twice, one run at a time, each pass with a process
+	// of its own; then all of them at once on one process.
 	var runs [2][]*recorder
 	decisions, sent := 0, 0
 	for pass := 0; pass < 2; pass++ {
+		pool, closePool, err := open()
+		if err != nil {
+			rows[1].result, rows[1].detail = "FAIL", err.Error()
+			return skipFrom(2, "needs legal picks")
+		}
 		for _, tr := range traces {
-			s, err := host.LaunchScheduler(path, nil, cfg)
+			r, err := checkRun(pool, tr)
 			if err != nil {
-				rows[1].result, rows[1].detail = "FAIL", fmt.Sprintf("trace %s: %v", tr.name, err)
-				return skipFrom(2, "needs legal picks")
-			}
-			r := &recorder{Scheduler: s}
-			_, err = harness.Run(tr.cat, tr.reqs, r, harness.Options{})
-			s.Close()
-			if err != nil {
+				closePool()
 				rows[1].result, rows[1].detail = "FAIL", fmt.Sprintf("trace %s: %v", tr.name, err)
 				return skipFrom(2, "needs legal picks")
 			}
 			decisions += len(r.picks)
-			sent += s.Calls()
+			sent += r.Calls()
 			runs[pass] = append(runs[pass], r)
 		}
+		closePool()
 	}
 	rows[1].result = "PASS"
 	rows[1].detail = fmt.Sprintf("%d traces × 2 runs: %d decisions, %d of them with a choice (sent to the plugin), all legal",
@@ -378,6 +400,8 @@ func conformance(path string, cfg host.Config) []checkRow {
 		}
 	}
 
+	rows[3] = checkLockstep(open, traces, runs[0], proto)
+
 	var rtt []time.Duration
 	for _, r := range runs[0] {
 		rtt = append(rtt, r.rtt...)
@@ -386,7 +410,7 @@ func conformance(path string, cfg host.Config) []checkRow {
 		rtt = append(rtt, r.rtt...)
 	}
 	if len(rtt) == 0 {
-		rows[3].result, rows[3].detail = "PASS", "no decision had a choice"
+		rows[4].result, rows[4].detail = "PASS", "no decision had a choice"
 		return rows
 	}
 	slices.Sort(rtt)
@@ -395,14 +419,76 @@ func conformance(path string, cfg host.Config) []checkRow {
 	if limit <= 0 {
 		limit = host.DefaultDecisionTimeout
 	}
-	rows[3].result = "PASS"
-	rows[3].detail = fmt.Sprintf("p50 %v, p99 %v, max %v over %d round trips (deadline %v per decision)",
+	rows[4].result = "PASS"
+	rows[4].detail = fmt.Sprintf("one run at a time: p50 %v, p99 %v, max %v over %d round trips (deadline %v per answer)",
 		roundDur(p50), roundDur(p99), roundDur(rtt[len(rtt)-1]), len(rtt), limit)
 	if p99 > limit/2 {
-		rows[3].result = "FAIL"
-		rows[3].detail += "; p99 above half the deadline: the plugin would fail runs on a busier machine"
+		rows[4].result = "FAIL"
+		rows[4].detail += "; p99 above half the deadline: the plugin would fail runs on a busier machine"
 	}
 	return rows
+}
+
+// checkRun runs one trace through a new run of pool, recording its picks.
+func checkRun(pool *host.Pool, tr checkTrace) (*recorder, error) {
+	s, err := pool.NewRun()
+	if err != nil {
+		return nil, err
+	}
+	r := &recorder{Scheduler: s}
+	_, err = harness.Run(tr.cat, tr.reqs, r, harness.Options{})
+	s.Close()
+	return r, err
+}
+
+// lockstepCopies is how many copies of each trace the lockstep check runs
+// at once.
+const lockstepCopies = 4
+
+// checkLockstep runs every trace several times at once on one process —
+// their decisions batched — and checks that each run picks as the runs one
+// at a time did: a plugin must keep its sessions apart.
+func checkLockstep(open func() (*host.Pool, func(), error), traces []checkTrace, alone []*recorder, proto int) checkRow {
+	row := checkRow{check: "lockstep"}
+	if proto < 2 {
+		row.result, row.detail = "SKIP", "protocol 1 serves one run per process"
+		return row
+	}
+	pool, closePool, err := open()
+	if err != nil {
+		row.result, row.detail = "FAIL", err.Error()
+		return row
+	}
+	defer closePool()
+	n := len(traces) * lockstepCopies
+	recs := make([]*recorder, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			recs[i], errs[i] = checkRun(pool, traces[i%len(traces)])
+		}()
+	}
+	wg.Wait()
+	for i := 0; i < n; i++ {
+		tr := traces[i%len(traces)]
+		if errs[i] != nil {
+			row.result, row.detail = "FAIL", fmt.Sprintf("trace %s, copy %d, run beside %d others: %v", tr.name, i/len(traces)+1, n-1, errs[i])
+			return row
+		}
+		a, b := alone[i%len(traces)].picks, recs[i].picks
+		if k := firstDiff(a, b); k >= 0 {
+			row.result = "FAIL"
+			row.detail = fmt.Sprintf("trace %s: decision %d picked task %s alone, task %s beside %d other runs on the same process: sessions are not kept apart",
+				tr.name, k, pickAt(a, k), pickAt(b, k), n-1)
+			return row
+		}
+	}
+	row.result = "PASS"
+	row.detail = fmt.Sprintf("%d runs at once on one process (%d copies of each trace), each with the picks of its run alone", n, lockstepCopies)
+	return row
 }
 
 func firstDiff(a, b []scheduler.TaskID) int {

@@ -117,7 +117,9 @@ func TestIsolatedJobsEqualInProcess(t *testing.T) {
 	}
 	points := sc.OperatingPoints()[:1]
 	specs, _ := policies.ParseList("all")
-	iso, err := isolatedJobs(specs, host.Config{})
+	var procs lineup.Plugins
+	defer procs.Close()
+	iso, err := isolatedJobs(specs, host.Config{}, &procs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,6 +145,7 @@ func TestIsolatedJobsEqualInProcess(t *testing.T) {
 }
 
 func TestPluginJobsValidation(t *testing.T) {
+	t.Setenv(asCLI, "1")
 	dir := t.TempDir()
 	notExec := filepath.Join(dir, "plain")
 	os.WriteFile(notExec, []byte("x"), 0o644)
@@ -157,19 +160,30 @@ func TestPluginJobsValidation(t *testing.T) {
 		{[]string{notExec, notExec}, host.Config{SHA256: strings.Repeat("0", 64)}, "pins one plugin"},
 		{[]string{notExec}, host.Config{SHA256: "xyz"}, "64 hex digits"},
 	} {
-		_, err := pluginJobs(tc.paths, tc.cfg)
+		var procs lineup.Plugins
+		_, _, err := pluginJobs(tc.paths, tc.cfg, &procs)
+		procs.Close()
 		if err == nil || !strings.Contains(err.Error(), tc.want) || exitCode(err) != 2 {
 			t.Errorf("pluginJobs(%v): %v, want a usage error saying %q", tc.paths, err, tc.want)
 		}
 	}
+	// Rows are labelled with what the plugins declare, whatever the files
+	// are called; two plugins declaring the same identity are refused.
 	a := scriptPlugin(t, "same", "plugin", "serve", "scheduler", "fcfs")
 	b := scriptPlugin(t, "same", "plugin", "serve", "scheduler", "edf")
-	jobs, err := pluginJobs([]string{a, b}, host.Config{})
+	var procs lineup.Plugins
+	defer procs.Close()
+	jobs, sums, err := pluginJobs([]string{a, b}, host.Config{}, &procs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if jobs[0].Label != a || jobs[1].Label != b {
-		t.Errorf("labels %q, %q: plugins sharing a file name are labelled by path", jobs[0].Label, jobs[1].Label)
+	if jobs[0].Label != "fcfs@1" || jobs[1].Label != "edf@1" || len(sums) != 2 || jobs[0].Lockstep != host.MaxLockstep {
+		t.Errorf("labels %q, %q (lockstep %d), sums %v: want the declared identities fcfs@1, edf@1",
+			jobs[0].Label, jobs[1].Label, jobs[0].Lockstep, sums)
+	}
+	c := scriptPlugin(t, "other", "plugin", "serve", "scheduler", "edf")
+	if _, _, err := pluginJobs([]string{b, c}, host.Config{}, &procs); exitCode(err) != 2 || !strings.Contains(err.Error(), "both declare themselves edf@1") {
+		t.Errorf("two plugins declaring edf@1: %v", err)
 	}
 }
 
@@ -193,6 +207,8 @@ func TestRunWithPlugins(t *testing.T) {
 		t.Fatal(err)
 	}
 	gotText := strings.ReplaceAll(got.String(), "\n      \"plugin_sha256\": \""+sum+"\",", "")
+	// The plugin's rows are labelled with its declared identity.
+	gotText = strings.ReplaceAll(gotText, `"scheduler": "edf@1"`, `"scheduler": "edf"`)
 	if d := cmp.Diff(want.String(), gotText); d != "" {
 		t.Errorf("output (-in process +out of process):\n%s", d)
 	}
@@ -203,7 +219,7 @@ func TestRunWithPlugins(t *testing.T) {
 	if exitCode(err) != 1 || !strings.Contains(err.Error(), "plugin "+bad) || !strings.Contains(err.Error(), "which already finished") {
 		t.Errorf("run with a faulty plugin: %v", err)
 	}
-	for _, w := range []string{"fcfs", "illegal  FAILED", "edf"} {
+	for _, w := range []string{"fcfs", "illegal@0  FAILED", "edf@1"} {
 		if !strings.Contains(out.String(), w) {
 			t.Errorf("output does not show %q:\n%s", w, out.String())
 		}
@@ -330,7 +346,9 @@ func BenchmarkIsolationCost(b *testing.B) {
 	}
 	points := sc.OperatingPoints()[:1]
 	specs, _ := policies.ParseList("all")
-	iso, err := isolatedJobs(specs, host.Config{})
+	var procs lineup.Plugins
+	defer procs.Close()
+	iso, err := isolatedJobs(specs, host.Config{}, &procs)
 	if err != nil {
 		b.Fatal(err)
 	}

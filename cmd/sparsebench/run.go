@@ -41,7 +41,8 @@ type runFlags struct {
 	accelPlugin    string
 	lutCSV         string
 	plugin         host.Config
-	pluginSums     map[string]string // job label → SHA-256 of the plugin executable
+	pluginSums     map[string]string // job label → SHA-256 of the plugin executable or bundle
+	procs          *lineup.Plugins   // the plugin processes of the run
 }
 
 func runRun(args []string, stdout, stderr io.Writer) error {
@@ -79,11 +80,13 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 			return usageErr(fmt.Errorf("--scheduler: %w", err))
 		}
 	}
+	defer host.CleanupOnSignal()()
+	f.procs = new(lineup.Plugins)
+	defer f.procs.Close()
 	jobs, err := f.jobs(specs, stderr)
 	if err != nil {
 		return err
 	}
-	defer host.CleanupOnSignal()()
 	if n := btoi(f.trace != "") + btoi(f.scenario != "") + btoi(f.lutCSV != ""); n != 1 {
 		return usageErr(fmt.Errorf("run: give exactly one of --scenario ID, --trace FILE and --lut-csv DIR"))
 	}
@@ -127,7 +130,7 @@ func (f *runFlags) jobs(specs []policies.Spec, stderr io.Writer) ([]harness.Job,
 		jobs = lineup.Builtin(specs)
 	case "process":
 		f.plugin.Stderr = stderr
-		js, err := isolatedJobs(specs, f.plugin)
+		js, err := isolatedJobs(specs, f.plugin, f.procs)
 		if err != nil {
 			return nil, err
 		}
@@ -138,14 +141,15 @@ func (f *runFlags) jobs(specs []policies.Spec, stderr io.Writer) ([]harness.Job,
 	if f.plugins != "" {
 		f.plugin.Stderr = stderr
 		paths := strings.Split(f.plugins, ",")
-		js, err := pluginJobs(paths, f.plugin)
+		js, sums, err := pluginJobs(paths, f.plugin, f.procs)
 		if err != nil {
 			return nil, err
 		}
-		if f.pluginSums, err = pluginSums(paths, js); err != nil {
-			return nil, err
-		}
+		f.pluginSums = sums
 		jobs = append(jobs, js...)
+	}
+	if err := uniqueLabels(jobs); err != nil {
+		return nil, err
 	}
 	if len(jobs) == 0 {
 		return nil, usageErr(fmt.Errorf("run: no schedulers: give --scheduler LIST or --scheduler-plugin PATH"))

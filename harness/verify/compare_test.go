@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -115,15 +117,30 @@ func TestMode(t *testing.T) {
 	}
 }
 
+// Rows are matched to --plugin paths by the declared identity first, then
+// (files written before identities) by path and by file name.
 func TestMatchPlugin(t *testing.T) {
-	plugins := []string{"/a/llf", "/b/llf", "/c/edf"}
-	for label, want := range map[string]string{"/b/llf": "/b/llf", "llf": "/a/llf", "edf": "/c/edf", "fcfs": ""} {
-		if got := matchPlugin(label, plugins); got != want {
-			t.Errorf("matchPlugin(%q) = %q, want %q", label, got, want)
+	set := func(paths ...string) *pluginSet {
+		ps := &pluginSet{}
+		for i, p := range paths {
+			ps.list = append(ps.list, &openedPlugin{path: p, label: fmt.Sprintf("%s@%d", filepath.Base(p), i)})
+		}
+		return ps
+	}
+	plugins := set("/a/llf", "/b/llf", "/c/edf")
+	path := func(p *openedPlugin) string {
+		if p == nil {
+			return ""
+		}
+		return p.path
+	}
+	for label, want := range map[string]string{"llf@1": "/b/llf", "/b/llf": "/b/llf", "llf": "/a/llf", "edf": "/c/edf", "edf@2": "/c/edf", "fcfs": "", "llf@7": ""} {
+		if got := path(plugins.match(label)); got != want {
+			t.Errorf("match(%q) = %q, want %q", label, got, want)
 		}
 	}
-	if err := unusedPlugins([]string{"/c/edf", "/d/sjf"}, []string{"edf", "fcfs"}); err == nil ||
-		!strings.Contains(err.Error(), `--plugin /d/sjf: no row of the file is labelled "sjf"`) {
+	if err := unusedPlugins(set("/c/edf", "/d/sjf"), []string{"edf", "fcfs"}); err == nil ||
+		!strings.Contains(err.Error(), `--plugin /d/sjf: no row of the file is labelled "sjf@1"`) {
 		t.Errorf("unusedPlugins: %v", err)
 	}
 }

@@ -76,7 +76,7 @@ func verifyLeaderboard(rep *Report, path string, data []byte, top map[string]any
 			}
 		}
 	}
-	if err := unusedPlugins(opts.Plugins, allLabels); err != nil {
+	if err := unusedPlugins(opts.opened, allLabels); err != nil {
 		return nil, err
 	}
 	if prov.Confidence != leaderboard.Confidence {
@@ -160,7 +160,7 @@ func verifyLeaderboardScenario(rep *Report, b *builtinSuite, src leaderboard.Sce
 	if !ok {
 		return
 	}
-	set := resolveSchedulers(rep, s.labels(opts.Plugins, recorded), opts.Plugins, recorded, src.ID)
+	set := resolveSchedulers(rep, s.labels(opts.opened, recorded), opts.opened, recorded, src.ID)
 	var rerun map[string]any
 	if len(set.jobs) > 0 {
 		if rerun, err = rerunBoard(sc, len(src.Seeds), requests, set, opts); err != nil {
@@ -211,7 +211,7 @@ func (s *boardScenario) checkRequests(sc *suite.Scenario) (requests int, ok bool
 // `--scheduler all` (built-ins in registry order, then plugins): the order
 // the leaderboard breaks exact ties in when it was made with the default
 // list.
-func (s *boardScenario) labels(plugins []string, recorded map[string]string) []string {
+func (s *boardScenario) labels(plugins *pluginSet, recorded map[string]string) []string {
 	var labels []string
 	for _, i := range s.tables {
 		for _, r := range s.file.Tables[i].Rows {
@@ -222,7 +222,7 @@ func (s *boardScenario) labels(plugins []string, recorded map[string]string) []s
 	}
 	names := policies.Names()
 	regIndex := func(l string) int {
-		if matchPlugin(l, plugins) != "" {
+		if plugins.match(l) != nil {
 			return len(names)
 		}
 		if _, ok := lookupPlugin(l, recorded); ok {

@@ -65,7 +65,7 @@ func verifyRunOutput(rep *Report, path string, data []byte, opts Options) ([]str
 			labels = append(labels, r.Scheduler)
 		}
 	}
-	if err := unusedPlugins(opts.Plugins, labels); err != nil {
+	if err := unusedPlugins(opts.opened, labels); err != nil {
 		return nil, err
 	}
 	var ids []string
@@ -123,7 +123,7 @@ func verifyScenarioRows(rep *Report, b *builtinSuite, id string, file results.Ru
 	}
 	points := s.points(sc)
 	recorded := s.recordedPluginSums()
-	set := resolveSchedulers(rep, s.labels(), opts.Plugins, recorded, id)
+	set := resolveSchedulers(rep, s.labels(), opts.opened, recorded, id)
 
 	res := &results.Run{}
 	if len(set.jobs) > 0 {

@@ -22,13 +22,13 @@ func verifyTraceRun(rep *Report, file []results.Row, gen []map[string]any, opts 
 			labels = append(labels, r.Scheduler)
 		}
 	}
-	if err := unusedPlugins(opts.Plugins, labels); err != nil {
+	if err := unusedPlugins(opts.opened, labels); err != nil {
 		return nil, err
 	}
 	name := "trace " + filepath.Base(opts.Trace)
 	rep.addProvenance(Finding{Result: Note, Scenario: name, Point: "—", Seed: "—", Scheduler: "—", Field: "trace",
 		Note: "trace runs record no hash of their trace: the rows are checked against " + opts.Trace + " as given"})
-	set := resolveSchedulers(rep, labels, opts.Plugins, nil, name)
+	set := resolveSchedulers(rep, labels, opts.opened, nil, name)
 	cost := tr.PreemptionCost
 	if opts.PreemptionCost != 0 {
 		cost = opts.PreemptionCost

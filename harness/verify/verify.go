@@ -20,9 +20,10 @@ import (
 
 // Options are what a verification needs besides the file.
 type Options struct {
-	// Plugins are the scheduler plugin executables the file's plugin rows
-	// re-run with; a row is labelled with the file name (or the path when
-	// two plugins share a name).
+	// Plugins are the scheduler plugins (executables or bundle manifests)
+	// the file's plugin rows re-run with; a row is labelled with the
+	// identity its plugin declares, name@version (files written before
+	// that used the file name, which still matches).
 	Plugins []string
 	// Trace is the trace file the output of `run --trace` replayed; such
 	// output records no scenario, seed or hash and verifies only with it.
@@ -35,6 +36,8 @@ type Options struct {
 	// Version and Revision identify the verifying tool in the report's
 	// header (the CLI reads them from its build information).
 	Version, Revision string
+
+	opened *pluginSet // Plugins, started by Document
 }
 
 // InputError says that a file, or the options given with it, cannot be
@@ -71,6 +74,10 @@ func Document(path string, data []byte, opts Options) (*Report, error) {
 		return nil, inputErr(fmt.Errorf("%s: %s", path, wrongShape))
 	}
 	rep := &Report{Path: path}
+	if opts.opened, err = openPlugins(opts.Plugins); err != nil {
+		return nil, err
+	}
+	defer opts.opened.close()
 	switch format, _ := top["format"].(string); {
 	case format == leaderboardFormat:
 		rep.Header, err = verifyLeaderboard(rep, path, data, top, opts)

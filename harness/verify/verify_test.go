@@ -7,8 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sparsebench/sparsebench/harness"
 	"github.com/sparsebench/sparsebench/harness/results"
 	"github.com/sparsebench/sparsebench/harness/verify"
+	"github.com/sparsebench/sparsebench/plugins/bundle"
 	"github.com/sparsebench/sparsebench/plugins/host"
 	"github.com/sparsebench/sparsebench/plugins/lineup"
 	"github.com/sparsebench/sparsebench/suite"
@@ -226,7 +228,25 @@ func TestVerifyTraceRun(t *testing.T) {
 	}
 }
 
-// Plugin rows re-run from the plugin executables given; a leaderboard's
+// pluginJob starts the plugin at path for the test's runs, labelled with
+// its declared identity, as run --scheduler-plugin does.
+func pluginJob(t *testing.T, path string) harness.Job {
+	t.Helper()
+	prog, err := bundle.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var procs lineup.Plugins
+	t.Cleanup(procs.Close)
+	job, _, err := procs.Plugin(prog, host.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return job
+}
+
+// Plugin rows re-run from the plugins given, matched by the identity they
+// declare (here edf@1, whatever the file is called); a leaderboard's
 // recorded SHA-256 must match the binary.
 func TestVerifyPlugins(t *testing.T) {
 	t.Setenv(asPlugin, "1")
@@ -236,33 +256,42 @@ func TestVerifyPlugins(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
+	job := pluginJob(t, plug)
+	if job.Label != "edf@1" {
+		t.Fatalf("the plugin's row is labelled %q, want its declared identity edf@1", job.Label)
+	}
 
 	// run --scheduler-plugin: its rows record the plugin's checksum.
-	data, err := runJSON("mobile-visual-perception@v1", nil, 1, 60, append(builtinJobs("fcfs"), lineup.Plugin(plug, host.Config{})),
-		map[string]string{"edf-plugin": sum})
+	data, err := runJSON("mobile-visual-perception@v1", nil, 1, 60, append(builtinJobs("fcfs"), job),
+		map[string]string{"edf@1": sum})
 	if err != nil {
 		t.Fatal(err)
 	}
 	runPath := filepath.Join(dir, "run.json")
 	os.WriteFile(runPath, data, 0o644)
-	vout, code, err := verifyOut(plugins(plug), runPath)
-	if code != 0 || !passLine(vout, "mobile-visual-perception@v1", "paper-3rps", "1", "edf-plugin") ||
+	// Renamed, the plugin still verifies its rows.
+	renamed := filepath.Join(dir, "renamed-plugin")
+	if err := os.Link(plug, renamed); err != nil {
+		t.Fatal(err)
+	}
+	vout, code, err := verifyOut(plugins(renamed), runPath)
+	if code != 0 || !passLine(vout, "mobile-visual-perception@v1", "paper-3rps", "1", "edf@1") ||
 		!strings.Contains(vout, "is the binary the results were computed with") {
 		t.Fatalf("run output with a plugin: exit %d (%v)\n%s", code, err, vout)
 	}
 	vout, code, _ = verifyOut(verify.Options{}, runPath)
-	if code != 1 || !failLine(vout, "paper-3rps", "1", "edf-plugin", "scheduler") || !strings.Contains(vout, "give --plugin PATH") {
+	if code != 1 || !failLine(vout, "paper-3rps", "1", "edf@1", "scheduler") || !strings.Contains(vout, "give --plugin PATH") {
 		t.Errorf("plugin rows without --plugin: exit %d\n%s", code, vout)
 	}
-	// The plugin must give the numbers: another policy does not.
+	// Another plugin declares another identity: no row is its.
 	fcfs := scriptPlugin(t, "edf-plugin", "fcfs")
-	if vout, code, _ = verifyOut(plugins(fcfs), runPath); code != 1 || !failLine(vout, "paper-4rps", "1", "edf-plugin") {
-		t.Errorf("rows re-run with another plugin: exit %d\n%s", code, vout)
+	if _, code, err = verifyOut(plugins(fcfs), runPath); code != 2 || err == nil || !strings.Contains(err.Error(), `no row of the file is labelled "fcfs@1"`) {
+		t.Errorf("rows re-run with another plugin: exit %d (%v)", code, err)
 	}
 
 	// A leaderboard with a plugin, its SHA-256 in the provenance.
-	jobs := append(builtinJobs("fcfs,dysta"), lineup.Plugin(plug, host.Config{}))
-	data, err = leaderboardJSON("mobile-visual-perception@v1", 2, 40, jobs, map[string]string{"edf-plugin": sum})
+	jobs := append(builtinJobs("fcfs,dysta"), job)
+	data, err = leaderboardJSON("mobile-visual-perception@v1", 2, 40, jobs, map[string]string{"edf@1": sum})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,20 +299,20 @@ func TestVerifyPlugins(t *testing.T) {
 	os.WriteFile(lbPath, data, 0o644)
 
 	vout, code, err = verifyOut(plugins(plug), lbPath)
-	if code != 0 || !passLine(vout, "mobile-visual-perception@v1", "—", "—", "edf-plugin", "plugin sha256") ||
-		countLines(vout, "PASS", "edf-plugin") != 14 {
+	if code != 0 || !passLine(vout, "mobile-visual-perception@v1", "—", "—", "edf@1", "plugin sha256") ||
+		countLines(vout, "PASS", "edf@1") != 14 {
 		t.Fatalf("leaderboard with a plugin: exit %d (%v)\n%s", code, err, vout)
 	}
 	wrong := tampered(t, lbPath, "leaderboard.json", func(doc map[string]any) {
 		at(doc, "provenance", "plugins", 0)["sha256"] = strings.Repeat("0", 64)
 	})
 	vout, code, _ = verifyOut(plugins(plug), wrong)
-	if code != 1 || !failLine(vout, "edf-plugin", "plugin sha256", "000000000000…", sum[:12]+"…") ||
+	if code != 1 || !failLine(vout, "edf@1", "plugin sha256", "000000000000…", sum[:12]+"…") ||
 		!strings.Contains(vout, "plugin checksum mismatch") {
 		t.Errorf("checksum mismatch: exit %d\n%s", code, vout)
 	}
 	vout, code, _ = verifyOut(verify.Options{}, lbPath)
-	if code != 1 || !failLine(vout, "paper-3rps", "1,2", "edf-plugin", "scheduler") || !strings.Contains(vout, "give --plugin PATH") {
+	if code != 1 || !failLine(vout, "paper-3rps", "1,2", "edf@1", "scheduler") || !strings.Contains(vout, "give --plugin PATH") {
 		t.Errorf("leaderboard plugin rows without --plugin: exit %d\n%s", code, vout)
 	}
 }

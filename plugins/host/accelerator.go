@@ -58,11 +58,11 @@ func launchAccelerator(label, path string, args []string, cfg Config) (*Accelera
 	a := &Accelerator{proc: proc, cfg: cfg, label: label, client: raw.(pluginpb.AcceleratorClient)}
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.StartTimeout)
 	defer cancel()
-	m, err := a.client.Describe(ctx, &pluginpb.DescribeAcceleratorRequest{ProtocolVersion: wire.ProtocolVersion})
+	m, err := a.client.Describe(ctx, &pluginpb.DescribeAcceleratorRequest{ProtocolVersion: wire.AcceleratorProtocolVersion})
 	switch {
 	case err != nil:
-	case m.GetProtocolVersion() != wire.ProtocolVersion:
-		err = fmt.Errorf("plugin speaks accelerator protocol version %d, this sparsebench speaks %d", m.GetProtocolVersion(), wire.ProtocolVersion)
+	case m.GetProtocolVersion() != wire.AcceleratorProtocolVersion:
+		err = fmt.Errorf("plugin speaks accelerator protocol version %d, this sparsebench speaks %d", m.GetProtocolVersion(), wire.AcceleratorProtocolVersion)
 	case m.GetName() == "":
 		err = fmt.Errorf("plugin declared an empty name")
 	case !(m.GetClockHz() > 0) || math.IsInf(m.GetClockHz(), 0):

@@ -60,7 +60,7 @@ func TestFaults(t *testing.T) {
 		{"handshake", fast, []string{"handshake", "incompatible API version"}},
 		{"garbage", fast, []string{"handshake", "Hello! This is not a go-plugin handshake line"}},
 		{"crash", fast, []string{"(decision ", "crashed", "deliberate crash in a goroutine"}},
-		{"hang", fast, []string{"(decision ", "no answer to the decision within the decision deadline of 200ms"}},
+		{"hang", fast, []string{"(decision ", "no answer within the decision deadline of 200ms to a batch of 1 decision(s)"}},
 		{"slow", Config{DecisionTimeout: time.Second, RunBudget: 150 * time.Millisecond},
 			[]string{"(decision ", "run budget exhausted", "limit 150ms"}},
 		{"unknown", fast, []string{"(decision ", "picked task 1073741824, which does not exist (the run has tasks 0..299)"}},
@@ -129,7 +129,7 @@ func TestChecksumAccepted(t *testing.T) {
 		t.Fatal(err)
 	}
 	pid := s.PID()
-	if s.Protocol() != 1 || s.Info().Name != "scripted" {
+	if s.Protocol() != 2 || s.Info().Name != "scripted" {
 		t.Errorf("protocol %d, info %+v", s.Protocol(), s.Info())
 	}
 	s.Close()

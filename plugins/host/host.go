@@ -37,6 +37,12 @@ type Config struct {
 	// SHA256 is the hex SHA-256 the plugin executable must have, checked by
 	// go-plugin's SecureConfig before it is started; empty skips the check.
 	SHA256 string
+	// Label is how messages name the plugin (default "plugin PATH").
+	Label string
+	// Dir is the working folder of the plugin's processes ("" for the
+	// host's): a bundle's folder, whose command names its files relative
+	// to it.
+	Dir string
 	// Stderr receives the plugin's standard error, line by line; nil
 	// discards it. The last lines are also quoted in error messages.
 	Stderr io.Writer

@@ -37,10 +37,12 @@ func launch(kind, label, path string, args []string, cfg Config) (*process, any,
 		return nil, nil, fmt.Errorf("%s: %w", label, err)
 	}
 	p := &process{label: label, stderr: &tail{fwd: cfg.Stderr}}
+	cmd := exec.Command(path, args...)
+	cmd.Dir = cfg.Dir
 	cc := &plugin.ClientConfig{
 		HandshakeConfig:  wire.Handshake,
-		Plugins:          wire.HostPlugins(),
-		Cmd:              exec.Command(path, args...),
+		VersionedPlugins: wire.HostPlugins(),
+		Cmd:              cmd,
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		StartTimeout:     cfg.StartTimeout,
 		Stderr:           p.stderr,

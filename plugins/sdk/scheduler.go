@@ -38,7 +38,11 @@ func (s *schedulerServer) Describe(_ context.Context, req *pluginpb.DescribeRequ
 	if err != nil {
 		return nil, err
 	}
-	return wire.EncodeInfo(info), nil
+	v := req.GetProtocolVersion()
+	if v != wire.ProtocolSession && v != wire.ProtocolLockstep {
+		return nil, fmt.Errorf("host asked for scheduler protocol version %d; this plugin speaks %d and %d", v, wire.ProtocolSession, wire.ProtocolLockstep)
+	}
+	return wire.EncodeInfo(info, v), nil
 }
 
 func (s *schedulerServer) info() (info scheduler.Info, err error) {
@@ -50,12 +54,12 @@ func (s *schedulerServer) info() (info scheduler.Info, err error) {
 	return s.newPolicy().Info(), nil
 }
 
-// Session runs one simulated run. Every failure — a malformed message, a
-// policy error or panic, a forced decision the policy disagrees with — is
-// sent to the host as an Error message, which fails the run with it.
+// Session runs one simulated run (protocol version 1). Every failure — a
+// malformed message, a policy error or panic, a forced decision the policy
+// disagrees with — is sent to the host as an Error message, which fails the
+// run with it.
 func (s *schedulerServer) Session(stream pluginpb.Scheduler_SessionServer) error {
-	ss := &session{stream: stream}
-	err := ss.run(s.newPolicy)
+	err := s.serveSession(stream)
 	if err == nil || errors.Is(err, errHostGone) {
 		return nil
 	}
@@ -68,17 +72,9 @@ func (s *schedulerServer) Session(stream pluginpb.Scheduler_SessionServer) error
 
 var errHostGone = errors.New("host closed the session")
 
-type session struct {
-	stream pluginpb.Scheduler_SessionServer
-	policy scheduler.Scheduler
-	info   scheduler.Info
-	board  *board.Board
-	now    float64
-}
-
-func (ss *session) run(newPolicy func() scheduler.Scheduler) (err error) {
+func (s *schedulerServer) serveSession(stream pluginpb.Scheduler_SessionServer) error {
 	in := new(pluginpb.HostMessage)
-	if err := ss.stream.RecvMsg(in); err != nil {
+	if err := stream.RecvMsg(in); err != nil {
 		if err == io.EOF {
 			return errHostGone
 		}
@@ -88,33 +84,18 @@ func (ss *session) run(newPolicy func() scheduler.Scheduler) (err error) {
 	if start == nil {
 		return fmt.Errorf("protocol: the session must begin with Start")
 	}
-	tables, err := wire.DecodeTables(start)
+	ss, err := startSession(start, s.newPolicy)
 	if err != nil {
-		return fmt.Errorf("protocol: %w", err)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("policy %s panicked: %v\n%s", ss.info.Name, p, debug.Stack())
-		}
-	}()
-	ss.policy = newPolicy()
-	ss.info = ss.policy.Info()
-	if ss.board, err = board.NewSession(tables, ss.info.Oracle); err != nil {
-		return fmt.Errorf("protocol: %w", err)
-	}
-	if st, ok := ss.policy.(scheduler.Starter); ok {
-		if err := st.Start(tables); err != nil {
-			return fmt.Errorf("policy %s: start: %w", ss.info.Name, err)
-		}
+		return err
 	}
 	out := &pluginpb.PluginMessage{Msg: &pluginpb.PluginMessage_Started{Started: &pluginpb.Started{}}}
-	if err := ss.stream.Send(out); err != nil {
+	if err := stream.Send(out); err != nil {
 		return err
 	}
 	pick := &pluginpb.Pick{}
 	out.Msg = &pluginpb.PluginMessage_Pick{Pick: pick}
 	for {
-		if err := ss.stream.RecvMsg(in); err != nil {
+		if err := stream.RecvMsg(in); err != nil {
 			if err == io.EOF {
 				return nil
 			}
@@ -127,26 +108,159 @@ func (ss *session) run(newPolicy func() scheduler.Scheduler) (err error) {
 			continue
 		}
 		d := in.GetDecide()
-		if d == nil || d.GetStep() == nil {
-			return fmt.Errorf("protocol: expected Decide with a step")
+		if d == nil {
+			return fmt.Errorf("protocol: expected Decide or Replay, got %T", in.GetMsg())
 		}
-		if err := ss.replay(d.GetForced()); err != nil {
-			return err
-		}
-		id, err := ss.decide(d.GetStep())
+		id, err := ss.answer(d)
 		if err != nil {
 			return err
 		}
 		pick.Decision, pick.Id = d.GetStep().GetDecision(), int32(id)
-		if err := ss.stream.Send(out); err != nil {
+		if err := stream.Send(out); err != nil {
 			return err
 		}
 	}
 }
 
+// Lockstep serves many runs on one stream (protocol version 2): it answers
+// every batch of the host with one batch of replies, one per Start or
+// Decide, in order. A failing session gets an Error reply and is then
+// ignored until its End; the others go on.
+func (s *schedulerServer) Lockstep(stream pluginpb.Scheduler_LockstepServer) error {
+	sessions := map[int32]*session{}
+	failed := map[int32]error{} // sessions that failed and have not ended
+	in := new(pluginpb.HostBatch)
+	out := new(pluginpb.PluginBatch)
+	for {
+		if err := stream.RecvMsg(in); err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+		out.Replies = out.Replies[:0]
+		for _, m := range in.GetMessages() {
+			id := m.GetSession()
+			reply := func(r *pluginpb.SessionReply) {
+				r.Session = id
+				out.Replies = append(out.Replies, r)
+			}
+			fail := func(err error) {
+				delete(sessions, id)
+				failed[id] = err
+				reply(errorReply(err))
+			}
+			switch msg := m.GetMsg().(type) {
+			case *pluginpb.SessionMessage_Start:
+				if _, dup := sessions[id]; dup || failed[id] != nil {
+					fail(fmt.Errorf("protocol: session %d started twice", id))
+					continue
+				}
+				ss, err := startSession(msg.Start, s.newPolicy)
+				if err != nil {
+					fail(err)
+					continue
+				}
+				sessions[id] = ss
+				reply(&pluginpb.SessionReply{Msg: &pluginpb.SessionReply_Started{Started: &pluginpb.Started{}}})
+			case *pluginpb.SessionMessage_Decide:
+				if err := failed[id]; err != nil {
+					reply(errorReply(err))
+					continue
+				}
+				ss := sessions[id]
+				if ss == nil {
+					fail(fmt.Errorf("protocol: Decide for session %d, which was never started", id))
+					continue
+				}
+				pick, err := ss.answer(msg.Decide)
+				if err != nil {
+					fail(err)
+					continue
+				}
+				reply(&pluginpb.SessionReply{Msg: &pluginpb.SessionReply_Pick{Pick: &pluginpb.Pick{
+					Decision: msg.Decide.GetStep().GetDecision(), Id: int32(pick)}}})
+			case *pluginpb.SessionMessage_Replay:
+				if ss := sessions[id]; ss != nil {
+					if err := ss.replay(msg.Replay.GetForced()); err != nil {
+						delete(sessions, id)
+						failed[id] = err // reported in the reply to the next Decide
+					}
+				}
+			case *pluginpb.SessionMessage_End:
+				delete(sessions, id)
+				delete(failed, id)
+			default:
+				return fmt.Errorf("protocol: session %d: empty or unknown message %T", id, msg)
+			}
+		}
+		if err := stream.Send(out); err != nil {
+			return err
+		}
+	}
+}
+
+func errorReply(err error) *pluginpb.SessionReply {
+	return &pluginpb.SessionReply{Msg: &pluginpb.SessionReply_Error{Error: &pluginpb.Error{Message: err.Error()}}}
+}
+
+// session is the plugin's side of one simulated run: the policy, and the
+// board that rebuilds the view the policy would see in process.
+type session struct {
+	policy scheduler.Scheduler
+	info   scheduler.Info
+	board  *board.Board
+	now    float64
+}
+
+// startSession makes a fresh policy for the run that start opens.
+func startSession(start *pluginpb.Start, newPolicy func() scheduler.Scheduler) (ss *session, err error) {
+	tables, err := wire.DecodeTables(start)
+	if err != nil {
+		return nil, fmt.Errorf("protocol: %w", err)
+	}
+	ss = &session{}
+	defer ss.recoverPanic(&err)
+	ss.policy = newPolicy()
+	ss.info = ss.policy.Info()
+	if ss.board, err = board.NewSession(tables, ss.info.Oracle); err != nil {
+		return nil, fmt.Errorf("protocol: %w", err)
+	}
+	if st, ok := ss.policy.(scheduler.Starter); ok {
+		if err := st.Start(tables); err != nil {
+			return nil, fmt.Errorf("policy %s: start: %w", ss.info.Name, err)
+		}
+	}
+	return ss, nil
+}
+
+// recoverPanic turns a panic of the policy into the session's error.
+func (ss *session) recoverPanic(err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("policy %s panicked: %v\n%s", ss.info.Name, p, debug.Stack())
+	}
+}
+
+// answer replays a Decide's forced steps and decides its step.
+func (ss *session) answer(d *pluginpb.Decide) (id scheduler.TaskID, err error) {
+	if d.GetStep() == nil {
+		return -1, fmt.Errorf("protocol: Decide without a step")
+	}
+	defer ss.recoverPanic(&err)
+	if err := ss.replaySteps(d.GetForced()); err != nil {
+		return -1, err
+	}
+	return ss.decide(d.GetStep())
+}
+
 // replay passes forced decisions through the policy, which must agree with
 // the host: it had a single runnable task to choose.
-func (ss *session) replay(steps []*pluginpb.Step) error {
+func (ss *session) replay(steps []*pluginpb.Step) (err error) {
+	defer ss.recoverPanic(&err)
+	return ss.replaySteps(steps)
+}
+
+func (ss *session) replaySteps(steps []*pluginpb.Step) error {
 	for _, st := range steps {
 		id, err := ss.decide(st)
 		if err != nil {

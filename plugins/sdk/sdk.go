@@ -15,7 +15,8 @@
 // A plugin must not write to standard output before Serve (the handshake
 // is read from it); logs go to standard error, which the harness shows.
 //
-// A session is a strict ping-pong, so the SDK runs the plugin with
+// A session is a strict ping-pong (and so is a lockstep stream, whose
+// sessions the SDK answers one after the other), so the SDK runs the plugin with
 // GOMAXPROCS=1 unless the environment sets GOMAXPROCS: gRPC's hand-offs
 // between its goroutines then stay on one OS thread instead of waking
 // another, which about halves a decision's round trip on a small machine.
@@ -39,8 +40,8 @@ func serve(kind string, p plugin.Plugin) {
 		runtime.GOMAXPROCS(1)
 	}
 	plugin.Serve(&plugin.ServeConfig{
-		HandshakeConfig: wire.Handshake,
-		Plugins:         plugin.PluginSet{kind: p},
+		HandshakeConfig:  wire.Handshake,
+		VersionedPlugins: wire.ServedPlugins(kind, p),
 		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
 			return grpc.NewServer(append(opts, wire.ServerOptions()...)...)
 		},

@@ -56,7 +56,7 @@ func DecodeItems(r *pluginpb.LatenciesRequest) ([]accelerator.Item, error) {
 
 // EncodeAccelerator describes an accelerator.
 func EncodeAccelerator(a accelerator.Accelerator) *pluginpb.AcceleratorInfo {
-	m := &pluginpb.AcceleratorInfo{ProtocolVersion: ProtocolVersion, Name: a.Name(), Version: a.Version(), ClockHz: a.ClockHz()}
+	m := &pluginpb.AcceleratorInfo{ProtocolVersion: AcceleratorProtocolVersion, Name: a.Name(), Version: a.Version(), ClockHz: a.ClockHz()}
 	for _, k := range a.SupportedKinds() {
 		m.SupportedKinds = append(m.SupportedKinds, string(k))
 	}

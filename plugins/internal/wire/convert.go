@@ -7,10 +7,11 @@ import (
 	"github.com/sparsebench/sparsebench/plugins/scheduler"
 )
 
-// EncodeInfo converts a policy's Info for Describe.
-func EncodeInfo(in scheduler.Info) *pluginpb.SchedulerInfo {
+// EncodeInfo converts a policy's Info for Describe, in the protocol
+// version the host asked for.
+func EncodeInfo(in scheduler.Info, protocol uint32) *pluginpb.SchedulerInfo {
 	return &pluginpb.SchedulerInfo{
-		ProtocolVersion: ProtocolVersion,
+		ProtocolVersion: protocol,
 		Name:            in.Name,
 		Version:         in.Version,
 		Description:     in.Description,
@@ -20,14 +21,19 @@ func EncodeInfo(in scheduler.Info) *pluginpb.SchedulerInfo {
 	}
 }
 
-// DecodeInfo converts a Describe answer, checking what the host relies on.
-func DecodeInfo(m *pluginpb.SchedulerInfo) (scheduler.Info, error) {
-	if m.GetProtocolVersion() != ProtocolVersion {
-		return scheduler.Info{}, fmt.Errorf("plugin speaks scheduler protocol version %d, this sparsebench speaks %d",
-			m.GetProtocolVersion(), ProtocolVersion)
+// DecodeInfo converts a Describe answer, checking what the host relies on:
+// the protocol version negotiated in the handshake, and a name and version
+// that can label a row of results (SPEC §9.3).
+func DecodeInfo(m *pluginpb.SchedulerInfo, negotiated int) (scheduler.Info, error) {
+	if int(m.GetProtocolVersion()) != negotiated {
+		return scheduler.Info{}, fmt.Errorf("plugin declared scheduler protocol version %d in Describe, but the handshake negotiated %d",
+			m.GetProtocolVersion(), negotiated)
 	}
-	if m.GetName() == "" {
-		return scheduler.Info{}, fmt.Errorf("plugin declared an empty name")
+	if err := checkIdentity("name", m.GetName(), false); err != nil {
+		return scheduler.Info{}, err
+	}
+	if err := checkIdentity("version", m.GetVersion(), true); err != nil {
+		return scheduler.Info{}, err
 	}
 	e := scheduler.Estimate(m.GetEstimate())
 	if e < scheduler.EstimateNone || e > scheduler.EstimateReal {
@@ -82,4 +88,29 @@ func DecodeTables(s *pluginpb.Start) (*scheduler.Tables, error) {
 		}
 	}
 	return t, nil
+}
+
+// MaxIdentity is the longest name or version a plugin may declare.
+const MaxIdentity = 64
+
+// checkIdentity accepts a declared name or version made of letters,
+// digits and . _ + - (the characters of a module or package version), so
+// that "name@version" labels a row unambiguously in every output format.
+func checkIdentity(field, v string, emptyOK bool) error {
+	if v == "" {
+		if emptyOK {
+			return nil
+		}
+		return fmt.Errorf("plugin declared an empty %s", field)
+	}
+	if len(v) > MaxIdentity {
+		return fmt.Errorf("plugin declared a %s of %d bytes; at most %d are allowed", field, len(v), MaxIdentity)
+	}
+	for _, c := range v {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '+' || c == '-'
+		if !ok {
+			return fmt.Errorf("plugin declared %s %q: want letters, digits and . _ + - only", field, v)
+		}
+	}
+	return nil
 }

@@ -13,10 +13,21 @@ import (
 	"github.com/sparsebench/sparsebench/plugins/pluginpb"
 )
 
-// ProtocolVersion is the application protocol both sides declare: in the
-// go-plugin handshake and in the Describe messages. Bump it on any
-// incompatible change to the .proto files.
-const ProtocolVersion = 1
+// Application protocol versions, negotiated in the go-plugin handshake
+// through versioned plugin sets and echoed in the scheduler's Describe.
+// Version 1 is one process and one Session stream per run; version 2 adds
+// the Lockstep stream, on which one process serves many runs at once
+// (SPEC §9). Accelerator plugins speak the same messages in both.
+const (
+	ProtocolSession  = 1
+	ProtocolLockstep = 2
+	// LatestProtocol is the highest version this sparsebench speaks.
+	LatestProtocol = ProtocolLockstep
+)
+
+// AcceleratorProtocolVersion is what an accelerator plugin declares in its
+// Describe answer; the accelerator messages did not change in version 2.
+const AcceleratorProtocolVersion = 1
 
 // Plugin kinds, the names under which go-plugin dispenses them.
 const (
@@ -28,7 +39,7 @@ const (
 // measure: it only keeps a plugin from being started by hand or by another
 // host by mistake.
 var Handshake = plugin.HandshakeConfig{
-	ProtocolVersion:  ProtocolVersion,
+	ProtocolVersion:  ProtocolSession,
 	MagicCookieKey:   "SPARSEBENCH_PLUGIN",
 	MagicCookieValue: "c5f3a0d2-sparse-multi-dnn-scheduling",
 }
@@ -72,13 +83,23 @@ func (p *AcceleratorPlugin) GRPCClient(_ context.Context, _ *plugin.GRPCBroker, 
 	return pluginpb.NewAcceleratorClient(c), nil
 }
 
-// HostPlugins is the plugin set the host asks for; a plugin program serves
-// one of the two kinds.
-func HostPlugins() plugin.PluginSet {
-	return plugin.PluginSet{
-		SchedulerKind:   &SchedulerPlugin{},
-		AcceleratorKind: &AcceleratorPlugin{},
+// HostPlugins are the plugin sets the host offers, by protocol version; a
+// plugin program serves one of the two kinds. The glue is the same in both
+// versions: the negotiated version says which scheduler stream to open.
+func HostPlugins() map[int]plugin.PluginSet {
+	set := func() plugin.PluginSet {
+		return plugin.PluginSet{
+			SchedulerKind:   &SchedulerPlugin{},
+			AcceleratorKind: &AcceleratorPlugin{},
+		}
 	}
+	return map[int]plugin.PluginSet{ProtocolSession: set(), ProtocolLockstep: set()}
+}
+
+// ServedPlugins are the plugin sets a plugin program of one kind serves:
+// both versions, so that it works with hosts of either.
+func ServedPlugins(kind string, p plugin.Plugin) map[int]plugin.PluginSet {
+	return map[int]plugin.PluginSet{ProtocolSession: {kind: p}, ProtocolLockstep: {kind: p}}
 }
 
 // Window sizes of the HTTP/2 transport. A scheduling session is a
